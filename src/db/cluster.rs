@@ -1,0 +1,471 @@
+//! A private PostgreSQL cluster kept inside Loksus's data directory.
+//!
+//! The server, every subcommand and the test harness use this one implementation: find the
+//! server binaries, initialise a cluster atomically (a half-initialised directory never stays
+//! behind), start it listening only on a Unix socket inside its own directory, and stop it.
+//! When Loksus runs as root (CI, containers), `initdb` and `postgres` refuse to; the cluster is
+//! then owned by, and run as, the unprivileged `postgres` system user through `setpriv`.
+
+use std::ffi::OsStr;
+use std::fs;
+use std::io::Write;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+
+use sqlx::postgres::PgConnectOptions;
+
+/// The superuser created by `initdb`; local connections use `trust` over the private socket.
+const SUPERUSER: &str = "loksus";
+/// Only names the socket file (`.s.PGSQL.5432`): the cluster opens no TCP port.
+const SOCKET_PORT: u16 = 5432;
+/// The unprivileged account used when Loksus itself runs as root.
+const SYSTEM_USER: &str = "postgres";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ClusterError {
+    #[error(
+        "PostgreSQL server programs (initdb, pg_ctl) were not found on PATH nor in \
+         /usr/lib/postgresql/<version>/bin.\nInstall the PostgreSQL server (Debian/Ubuntu: \
+         `apt-get install postgresql`; Fedora: `dnf install postgresql-server`), point \
+         LOKSUS_PG_BIN at the folder holding initdb, or set DATABASE_URL to use an existing \
+         database."
+    )]
+    BinariesNotFound,
+    #[error(
+        "Loksus runs as root, and PostgreSQL refuses to run as root; it would run the private \
+         cluster as the `{SYSTEM_USER}` system user, but that user does not exist. Create it \
+         (`adduser --system --group {SYSTEM_USER}`), run Loksus as a regular user, or set \
+         DATABASE_URL."
+    )]
+    NoSystemUser,
+    #[error(
+        "the cluster in {dir} was made by PostgreSQL {found}, but only PostgreSQL {available} \
+         is installed here; install PostgreSQL {found} or choose another --data-dir"
+    )]
+    VersionMismatch {
+        dir: String,
+        found: String,
+        available: String,
+    },
+    #[error("{what} failed: {detail}")]
+    Command { what: String, detail: String },
+    #[error("{what} ({path}): {source}")]
+    Io {
+        what: &'static str,
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+type Result<T, E = ClusterError> = std::result::Result<T, E>;
+
+fn io_err(what: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> ClusterError {
+    let path = path.display().to_string();
+    move |source| ClusterError::Io { what, path, source }
+}
+
+/// Settings written into `postgresql.conf` when a cluster is initialised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// The server's own data: PostgreSQL's defaults.
+    Durable,
+    /// Throwaway test clusters: no fsync, so tests do not wait on the disk.
+    Throwaway,
+}
+
+#[derive(Debug, Clone)]
+struct RunAs {
+    uid: u32,
+    gid: u32,
+}
+
+/// A cluster directory plus the programs that manage it.
+#[derive(Debug, Clone)]
+pub struct Cluster {
+    /// The data directory of Loksus (the cluster lives in `postgres/` inside it).
+    data_dir: PathBuf,
+    pgdata: PathBuf,
+    bin_dir: PathBuf,
+    run_as: Option<RunAs>,
+}
+
+impl Cluster {
+    /// Prepares to manage the cluster under `data_dir` (created when missing). Nothing is
+    /// initialised or started yet.
+    pub fn new(data_dir: &Path) -> Result<Self> {
+        fs::create_dir_all(data_dir)
+            .map_err(io_err("cannot create the data directory", data_dir))?;
+        let data_dir = data_dir
+            .canonicalize()
+            .map_err(io_err("cannot resolve the data directory", data_dir))?;
+        let pgdata = data_dir.join("postgres");
+        let existing_version = fs::read_to_string(pgdata.join("PG_VERSION"))
+            .ok()
+            .map(|v| v.trim().to_owned());
+        let bin_dir = find_bin_dir(existing_version.as_deref())?;
+        if let Some(found) = existing_version {
+            let available = binary_major_version(&bin_dir)?;
+            if available != found {
+                return Err(ClusterError::VersionMismatch {
+                    dir: pgdata.display().to_string(),
+                    found,
+                    available,
+                });
+            }
+        }
+        let run_as = if nix::unistd::geteuid().is_root() {
+            let user = nix::unistd::User::from_name(SYSTEM_USER)
+                .ok()
+                .flatten()
+                .ok_or(ClusterError::NoSystemUser)?;
+            Some(RunAs {
+                uid: user.uid.as_raw(),
+                gid: user.gid.as_raw(),
+            })
+        } else {
+            None
+        };
+        Ok(Self {
+            data_dir,
+            pgdata,
+            bin_dir,
+            run_as,
+        })
+    }
+
+    pub fn pgdata(&self) -> &Path {
+        &self.pgdata
+    }
+
+    pub fn is_initialised(&self) -> bool {
+        self.pgdata.join("PG_VERSION").is_file()
+    }
+
+    /// Runs `initdb` into a temporary folder beside the final one, configures it, then renames
+    /// it into place: either a complete cluster exists afterwards, or nothing does.
+    pub fn init(&self, durability: Durability) -> Result<()> {
+        let tmp = self
+            .data_dir
+            .join(format!(".postgres-init-{}", std::process::id()));
+        let result = self.init_into(&tmp, durability);
+        if result.is_err() {
+            let _ = fs::remove_dir_all(&tmp);
+        }
+        result
+    }
+
+    fn init_into(&self, tmp: &Path, durability: Durability) -> Result<()> {
+        if tmp.exists() {
+            fs::remove_dir_all(tmp).map_err(io_err("cannot remove a stale folder", tmp))?;
+        }
+        fs::create_dir(tmp).map_err(io_err("cannot create the cluster folder", tmp))?;
+        fs::set_permissions(tmp, fs::Permissions::from_mode(0o700))
+            .map_err(io_err("cannot restrict the cluster folder", tmp))?;
+        if let Some(run_as) = &self.run_as {
+            // The data directory itself must be reachable by the system user.
+            ensure_traversable(&self.data_dir)?;
+            std::os::unix::fs::chown(tmp, Some(run_as.uid), Some(run_as.gid)).map_err(io_err(
+                "cannot hand the cluster folder to the postgres user",
+                tmp,
+            ))?;
+        }
+        self.run(
+            "initdb",
+            self.pg_command("initdb")
+                .arg("--pgdata")
+                .arg(tmp)
+                .args(["--username", SUPERUSER, "--auth=trust", "--encoding=UTF8"])
+                .args(["--no-locale", "--no-instructions"]),
+        )?;
+        let mut settings = format!(
+            "\n# Written by Loksus: a private cluster reachable only through its own socket.\n\
+             listen_addresses = ''\n\
+             unix_socket_directories = '{}'\n\
+             unix_socket_permissions = 0700\n\
+             max_connections = 200\n",
+            self.pgdata.display().to_string().replace('\'', "''")
+        );
+        if durability == Durability::Throwaway {
+            settings.push_str("fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n");
+        }
+        let conf = tmp.join("postgresql.conf");
+        fs::OpenOptions::new()
+            .append(true)
+            .open(&conf)
+            .and_then(|mut f| f.write_all(settings.as_bytes()))
+            .map_err(io_err("cannot write the cluster settings", &conf))?;
+        fs::rename(tmp, &self.pgdata).map_err(io_err("cannot move the new cluster into place", tmp))
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.pg_command("pg_ctl")
+            .arg("status")
+            .arg("--pgdata")
+            .arg(&self.pgdata)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+
+    pub fn start(&self) -> Result<()> {
+        let log = self.pgdata.join("postgres.log");
+        let started = self.run(
+            "starting PostgreSQL",
+            self.pg_command("pg_ctl")
+                .arg("start")
+                .arg("--pgdata")
+                .arg(&self.pgdata)
+                .arg("--log")
+                .arg(&log)
+                .args(["--wait", "--timeout=60", "--silent"]),
+        );
+        started.map_err(|err| match fs::read_to_string(&log) {
+            Ok(text) => ClusterError::Command {
+                what: "starting PostgreSQL".into(),
+                detail: format!(
+                    "{err}\nlast lines of {}:\n{}",
+                    log.display(),
+                    tail(&text, 15)
+                ),
+            },
+            Err(_) => err,
+        })
+    }
+
+    pub fn stop(&self) -> Result<()> {
+        self.run("stopping PostgreSQL", &mut self.stop_command())
+    }
+
+    fn stop_command(&self) -> Command {
+        let mut cmd = self.pg_command("pg_ctl");
+        cmd.arg("stop").arg("--pgdata").arg(&self.pgdata).args([
+            "--mode=fast",
+            "--wait",
+            "--silent",
+        ]);
+        cmd
+    }
+
+    /// Initialises the cluster when needed and starts it unless it already runs (another
+    /// Loksus process may be using it). Returns whether this call started it.
+    pub fn ensure_running(&self, durability: Durability) -> Result<bool> {
+        if !self.is_initialised() {
+            self.init(durability)?;
+        }
+        if self.is_running() {
+            return Ok(false);
+        }
+        self.start()?;
+        Ok(true)
+    }
+
+    /// How to reach `database` on this cluster.
+    pub fn connect_options(&self, database: &str) -> PgConnectOptions {
+        PgConnectOptions::new()
+            .host(&self.pgdata.to_string_lossy())
+            .port(SOCKET_PORT)
+            .username(SUPERUSER)
+            .database(database)
+    }
+
+    /// A command for one of the server programs, run as the system user when we are root.
+    fn pg_command(&self, program: &str) -> Command {
+        let exe = self.bin_dir.join(program);
+        let mut cmd = match &self.run_as {
+            None => Command::new(exe),
+            Some(run_as) => {
+                let mut cmd = Command::new("setpriv");
+                cmd.arg(format!("--reuid={}", run_as.uid))
+                    .arg(format!("--regid={}", run_as.gid))
+                    .arg("--init-groups")
+                    .arg("--")
+                    .arg(exe);
+                cmd
+            }
+        };
+        // The system user may not be allowed into the caller's working directory.
+        cmd.current_dir(&self.data_dir).stdin(Stdio::null());
+        cmd
+    }
+
+    fn run(&self, what: &str, cmd: &mut Command) -> Result<()> {
+        let out = cmd.output().map_err(|e| ClusterError::Command {
+            what: what.into(),
+            detail: format!("cannot run {:?}: {e}", cmd.get_program()),
+        })?;
+        if out.status.success() {
+            return Ok(());
+        }
+        let mut detail = String::from_utf8_lossy(&out.stderr).trim().to_owned();
+        if detail.is_empty() {
+            detail = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+        }
+        Err(ClusterError::Command {
+            what: what.into(),
+            detail: format!("{} ({})", detail, out.status),
+        })
+    }
+}
+
+/// A cluster in a fresh temporary folder for one test run. It is initialised and started at
+/// once; a watcher process stops it and removes the folder when this process exits, however it
+/// exits (the watcher sees its standard input close).
+pub struct ThrowawayCluster {
+    pub cluster: Cluster,
+    _watcher_stdin: ChildStdin,
+    _watcher: Child,
+}
+
+impl ThrowawayCluster {
+    pub fn start() -> Result<Self> {
+        let dir = tempfile::Builder::new()
+            .prefix("loksus-test-")
+            .tempdir()
+            .map_err(io_err(
+                "cannot create a temporary folder",
+                &std::env::temp_dir(),
+            ))?
+            .keep();
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o711))
+            .map_err(io_err("cannot open the temporary folder", &dir))?;
+        let cluster = match Cluster::new(&dir) {
+            Ok(c) => c,
+            Err(e) => {
+                let _ = fs::remove_dir_all(&dir);
+                return Err(e);
+            }
+        };
+        // Watcher first, so that even a failed start is cleaned up.
+        let stop = cluster.stop_command();
+        let script = format!(
+            "cat >/dev/null; [ -f {pid} ] && {stop} >/dev/null 2>&1; rm -rf {dir}",
+            pid = shell_quote(cluster.pgdata.join("postmaster.pid").as_os_str()),
+            stop = std::iter::once(stop.get_program())
+                .chain(stop.get_args())
+                .map(shell_quote)
+                .collect::<Vec<_>>()
+                .join(" "),
+            dir = shell_quote(dir.as_os_str()),
+        );
+        let mut watcher = Command::new("sh")
+            .args(["-c", &script])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            // Its own process group: a Ctrl-C aimed at the test run must not kill the watcher.
+            .process_group(0)
+            .spawn()
+            .map_err(|e| ClusterError::Command {
+                what: "starting the cleanup watcher".into(),
+                detail: e.to_string(),
+            })?;
+        let stdin = watcher.stdin.take().expect("piped stdin");
+        cluster.ensure_running(Durability::Throwaway)?;
+        Ok(Self {
+            cluster,
+            _watcher_stdin: stdin,
+            _watcher: watcher,
+        })
+    }
+}
+
+use std::os::unix::process::CommandExt as _;
+
+fn shell_quote(s: &OsStr) -> String {
+    format!("'{}'", s.to_string_lossy().replace('\'', r"'\''"))
+}
+
+fn tail(text: &str, lines: usize) -> String {
+    let all: Vec<&str> = text.lines().collect();
+    all[all.len().saturating_sub(lines)..].join("\n")
+}
+
+/// Every folder from `/` down to `dir` must let others pass, or the system user cannot reach
+/// its cluster; say so rather than letting `initdb` fail obscurely.
+fn ensure_traversable(dir: &Path) -> Result<()> {
+    for ancestor in dir.ancestors() {
+        let meta = fs::metadata(ancestor).map_err(io_err("cannot inspect", ancestor))?;
+        if meta.permissions().mode() & 0o001 == 0 {
+            return Err(ClusterError::Command {
+                what: "preparing the private cluster".into(),
+                detail: format!(
+                    "the `{SYSTEM_USER}` user cannot enter {} (no search permission for \
+                     others); choose a --data-dir it can reach, e.g. /var/lib/loksus",
+                    ancestor.display()
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Where `initdb` and `pg_ctl` live: `LOKSUS_PG_BIN`, then the Debian folder of the cluster's
+/// own version, then `PATH`, then the newest Debian folder.
+fn find_bin_dir(preferred_major: Option<&str>) -> Result<PathBuf> {
+    let has_tools = |d: &Path| d.join("initdb").is_file() && d.join("pg_ctl").is_file();
+    if let Some(dir) = std::env::var_os("LOKSUS_PG_BIN") {
+        let dir = PathBuf::from(dir);
+        return if has_tools(&dir) {
+            Ok(dir)
+        } else {
+            Err(ClusterError::BinariesNotFound)
+        };
+    }
+    let mut debian: Vec<(u32, PathBuf)> = fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            let major = e.file_name().to_str()?.parse::<u32>().ok()?;
+            let bin = e.path().join("bin");
+            has_tools(&bin).then_some((major, bin))
+        })
+        .collect();
+    debian.sort();
+    if let Some(want) = preferred_major
+        && let Some((_, bin)) = debian.iter().find(|(m, _)| m.to_string() == want)
+    {
+        return Ok(bin.clone());
+    }
+    let on_path = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .find(|d| has_tools(d));
+    on_path
+        .or_else(|| debian.pop().map(|(_, bin)| bin))
+        .ok_or(ClusterError::BinariesNotFound)
+}
+
+/// The major version of the server programs, as `PG_VERSION` spells it ("15").
+fn binary_major_version(bin_dir: &Path) -> Result<String> {
+    let out = Command::new(bin_dir.join("pg_ctl"))
+        .arg("--version")
+        .output()
+        .map_err(|e| ClusterError::Command {
+            what: "pg_ctl --version".into(),
+            detail: e.to_string(),
+        })?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    // "pg_ctl (PostgreSQL) 15.18 (Debian ...)"
+    let version = text.split_whitespace().nth(2).unwrap_or_default();
+    Ok(version.split('.').next().unwrap_or_default().to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shell_quote_survives_quotes() {
+        assert_eq!(shell_quote(OsStr::new("a'b")), r"'a'\''b'");
+    }
+
+    #[test]
+    fn tail_keeps_last_lines() {
+        assert_eq!(tail("1\n2\n3", 2), "2\n3");
+        assert_eq!(tail("1", 5), "1");
+    }
+}

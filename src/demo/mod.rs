@@ -1,0 +1,168 @@
+//! Demo data from real public figures: `loksus demo load`, and the first start of a private
+//! cluster. Loading is one transaction and refuses to run twice or into a database that
+//! already holds facilities or elections.
+
+mod data;
+pub mod plan;
+
+use chrono::NaiveDate;
+use sqlx::PgPool;
+
+/// The election the demo data belongs to.
+pub const ELECTION_SLUG: &str = "pemilu-2024";
+
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error("the demo data was already loaded into this database (at {0}); nothing was changed")]
+    AlreadyLoaded(String),
+    #[error(
+        "this database already holds facilities or elections; the demo data is only loaded into \
+         an empty database, so nothing was changed"
+    )]
+    NotEmpty,
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DemoSummary {
+    pub facilities: usize,
+    pub stations: usize,
+}
+
+/// Whether the demo data has been loaded into this database.
+pub async fn is_loaded(pool: &PgPool) -> sqlx::Result<bool> {
+    let found =
+        sqlx::query_scalar!(r#"select 1 as "one!" from app_meta where key = 'demo_loaded_at'"#)
+            .fetch_optional(pool)
+            .await?;
+    Ok(found.is_some())
+}
+
+/// Whether the database holds no facilities and no elections.
+pub async fn is_empty(pool: &PgPool) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(
+        r#"select not exists (select 1 from facilities) and not exists (select 1 from elections) as "empty!""#
+    )
+    .fetch_one(pool)
+    .await
+}
+
+/// Loads the demo election, facilities and TPS in one transaction.
+pub async fn load(pool: &PgPool) -> Result<DemoSummary, DemoError> {
+    let mut tx = pool.begin().await?;
+    // Two loads at once: the second waits here, then sees the first one's marker.
+    sqlx::query!("lock table app_meta in share row exclusive mode")
+        .execute(&mut *tx)
+        .await?;
+    let marker = sqlx::query_scalar!("select value from app_meta where key = 'demo_loaded_at'")
+        .fetch_optional(&mut *tx)
+        .await?;
+    if let Some(at) = marker {
+        return Err(DemoError::AlreadyLoaded(at));
+    }
+    let empty = sqlx::query_scalar!(
+        r#"select not exists (select 1 from facilities) and not exists (select 1 from elections) as "empty!""#
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if !empty {
+        return Err(DemoError::NotEmpty);
+    }
+
+    let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("valid date");
+    let election_id = sqlx::query_scalar!(
+        r#"insert into elections (slug, name, kind, voting_day, transfer_deadline,
+               detainee_transfer_deadline, max_voters_per_tps, reserve_basis_points, ballot_types)
+           values ($1, 'Pemilihan Umum 2024', 'pemilu', $2, $3, $4, 300, 200,
+                   array['ppwp', 'dpr', 'dpd', 'dprd_prov', 'dprd_kabkota'])
+           returning id"#,
+        ELECTION_SLUG,
+        day(2024, 2, 14),
+        day(2024, 1, 15),
+        day(2024, 2, 7),
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+
+    let facilities = plan::plan();
+    let mut f_cols = FacilityColumns::default();
+    let mut s_cols = StationColumns::default();
+    for f in &facilities {
+        f_cols.code.push(f.code.to_owned());
+        f_cols.name.push(f.name.to_owned());
+        f_cols.facility_type.push(f.facility_type.to_owned());
+        f_cols.class.push(f.class.map(str::to_owned));
+        f_cols.province.push(f.province_code.to_owned());
+        f_cols.kabkota.push(f.kabkota_code.to_owned());
+        f_cols.inmates.push(f.inmates as i32);
+        f_cols.illustrative.push(f.illustrative);
+        for s in &f.stations {
+            s_cols.facility.push(f.code.to_owned());
+            s_cols.number.push(s.number as i32);
+            s_cols.dpt.push(s.dpt as i32);
+            s_cols.dptb.push(s.dptb as i32);
+            s_cols.dpk.push(s.dpk as i32);
+        }
+    }
+    sqlx::query!(
+        r#"insert into facilities (code, name, facility_type, class, province_code, kabkota_code,
+               inmates, illustrative)
+           select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],
+                                $6::text[], $7::int[], $8::bool[])"#,
+        &f_cols.code,
+        &f_cols.name,
+        &f_cols.facility_type,
+        &f_cols.class as &[Option<String>],
+        &f_cols.province,
+        &f_cols.kabkota,
+        &f_cols.inmates,
+        &f_cols.illustrative,
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        r#"insert into stations (election_id, facility_id, tps_number, dpt, dptb, dpk)
+           select $1, f.id, s.number, s.dpt, s.dptb, s.dpk
+           from unnest($2::text[], $3::int[], $4::int[], $5::int[], $6::int[])
+                    as s (facility, number, dpt, dptb, dpk)
+           join facilities f on f.code = s.facility"#,
+        election_id,
+        &s_cols.facility,
+        &s_cols.number,
+        &s_cols.dpt,
+        &s_cols.dptb,
+        &s_cols.dpk,
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!("insert into app_meta (key, value) values ('demo_loaded_at', now()::text)")
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(DemoSummary {
+        facilities: facilities.len(),
+        stations: s_cols.number.len(),
+    })
+}
+
+#[derive(Default)]
+struct FacilityColumns {
+    code: Vec<String>,
+    name: Vec<String>,
+    facility_type: Vec<String>,
+    class: Vec<Option<String>>,
+    province: Vec<String>,
+    kabkota: Vec<String>,
+    inmates: Vec<i32>,
+    illustrative: Vec<bool>,
+}
+
+#[derive(Default)]
+struct StationColumns {
+    facility: Vec<String>,
+    number: Vec<i32>,
+    dpt: Vec<i32>,
+    dptb: Vec<i32>,
+    dpk: Vec<i32>,
+}

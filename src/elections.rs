@@ -1,0 +1,49 @@
+//! Elections: which one a page shows (`?pemilihan=slug`, else the latest by voting day).
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+use sqlx::PgPool;
+
+use crate::error::{AppError, Result};
+use crate::format;
+
+#[derive(Debug, Clone)]
+pub struct Election {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub voting_day: NaiveDate,
+}
+
+impl Election {
+    pub fn voting_day_text(&self) -> String {
+        format::date(self.voting_day)
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ElectionQuery {
+    pub pemilihan: Option<String>,
+}
+
+/// The election a page is about. An unknown slug is a 404; a database without any election
+/// gives `None` (pages then show facilities without TPS figures).
+pub async fn selected(pool: &PgPool, query: &ElectionQuery) -> Result<Option<Election>> {
+    match query.pemilihan.as_deref().filter(|s| !s.is_empty()) {
+        Some(slug) => sqlx::query_as!(
+            Election,
+            "select id, slug, name, voting_day from elections where slug = $1",
+            slug
+        )
+        .fetch_optional(pool)
+        .await?
+        .map(Some)
+        .ok_or(AppError::NotFound),
+        None => Ok(sqlx::query_as!(
+            Election,
+            "select id, slug, name, voting_day from elections order by voting_day desc, id desc limit 1"
+        )
+        .fetch_optional(pool)
+        .await?),
+    }
+}

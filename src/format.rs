@@ -1,0 +1,87 @@
+//! Numbers and dates the way Indonesian readers write them: 15.895, 85%, 14 Februari 2024.
+
+use chrono::{Datelike, NaiveDate};
+
+/// Thousands separated by dots: `15895` → `"15.895"`.
+pub fn number(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `part` of `whole` as a whole percentage, rounded half up: 13.519 of 15.895 → `"85%"`.
+/// An empty whole gives a dash rather than a division by zero.
+pub fn percent(part: i64, whole: i64) -> String {
+    match rounded_percent(part, whole) {
+        Some(p) => format!("{p}%"),
+        None => "–".to_owned(),
+    }
+}
+
+/// The rounded percentage itself, for callers that compare it.
+pub fn rounded_percent(part: i64, whole: i64) -> Option<i64> {
+    (whole > 0).then(|| (part * 200 + whole) / (whole * 2))
+}
+
+const MONTHS: [&str; 12] = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+];
+
+/// `2024-02-14` → `"14 Februari 2024"`.
+pub fn date(d: NaiveDate) -> String {
+    format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_use_dots_for_thousands() {
+        assert_eq!(number(0), "0");
+        assert_eq!(number(999), "999");
+        assert_eq!(number(1_000), "1.000");
+        assert_eq!(number(15_895), "15.895");
+        assert_eq!(number(262_000), "262.000");
+        assert_eq!(number(1_234_567), "1.234.567");
+        assert_eq!(number(-45), "-45");
+        assert_eq!(number(-1_234), "-1.234");
+    }
+
+    #[test]
+    fn percentages_round_half_up_and_survive_zero() {
+        assert_eq!(percent(13_519, 15_895), "85%");
+        assert_eq!(percent(1, 2), "50%");
+        assert_eq!(percent(1, 200), "1%"); // 0,5% rounds up
+        assert_eq!(percent(1, 201), "0%");
+        assert_eq!(percent(5, 0), "–");
+    }
+
+    #[test]
+    fn dates_are_written_out_in_indonesian() {
+        let d = NaiveDate::from_ymd_opt(2024, 2, 14).unwrap();
+        assert_eq!(date(d), "14 Februari 2024");
+        let d = NaiveDate::from_ymd_opt(2024, 11, 27).unwrap();
+        assert_eq!(date(d), "27 November 2024");
+    }
+}

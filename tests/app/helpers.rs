@@ -1,0 +1,238 @@
+//! Spawning the real server on port 0 against a fresh database, and reading its pages.
+//!
+//! With no `DATABASE_URL`, one throwaway PostgreSQL cluster serves the whole test run (the
+//! library's own private-cluster code starts it; a watcher stops and deletes it when the run
+//! ends). A template database is migrated once; every test gets its own copy and drops it.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use loksus::db::{self, ThrowawayCluster};
+use loksus::{AppState, Config};
+use reqwest::StatusCode;
+use sqlx::postgres::PgConnectOptions;
+use sqlx::{ConnectOptions, Connection, PgConnection, PgPool};
+use tokio::sync::{OnceCell, oneshot};
+
+struct Shared {
+    admin: PgConnectOptions,
+    template: String,
+    _cluster: Option<ThrowawayCluster>,
+}
+
+static SHARED: OnceCell<Shared> = OnceCell::const_new();
+static NEXT_DB: AtomicU32 = AtomicU32::new(0);
+
+async fn shared() -> &'static Shared {
+    SHARED
+        .get_or_init(|| async {
+            if std::env::var_os("TEST_LOG").is_some() {
+                let _ = tracing_subscriber::fmt()
+                    .with_env_filter("info,sqlx=warn")
+                    .with_test_writer()
+                    .try_init();
+            }
+            let (admin, cluster) = match std::env::var("DATABASE_URL") {
+                Ok(url) => (url.parse().expect("DATABASE_URL"), None),
+                Err(_) => {
+                    let throwaway = tokio::task::spawn_blocking(ThrowawayCluster::start)
+                        .await
+                        .unwrap()
+                        .expect("starting a throwaway PostgreSQL cluster");
+                    (
+                        throwaway.cluster.connect_options("postgres"),
+                        Some(throwaway),
+                    )
+                }
+            };
+            let template = format!("loksus_template_{}", std::process::id());
+            let mut conn = PgConnection::connect_with(&admin).await.expect("admin");
+            sqlx::query(&format!("create database {}", db::quote_ident(&template)))
+                .execute(&mut conn)
+                .await
+                .expect("create template database");
+            conn.close().await.unwrap();
+            let pool = PgPool::connect_with(admin.clone().database(&template))
+                .await
+                .unwrap();
+            db::migrate(&pool).await.expect("migrations");
+            pool.close().await;
+            Shared {
+                admin,
+                template,
+                _cluster: cluster,
+            }
+        })
+        .await
+}
+
+/// A fresh, migrated database of this test's own.
+pub struct TestDb {
+    pub pool: PgPool,
+    pub name: String,
+    admin: PgConnectOptions,
+}
+
+impl TestDb {
+    pub async fn new() -> Self {
+        let shared = shared().await;
+        let name = format!(
+            "test_{}_{}",
+            std::process::id(),
+            NEXT_DB.fetch_add(1, Ordering::Relaxed)
+        );
+        let mut conn = PgConnection::connect_with(&shared.admin).await.unwrap();
+        sqlx::query(&format!(
+            "create database {} template {}",
+            db::quote_ident(&name),
+            db::quote_ident(&shared.template)
+        ))
+        .execute(&mut conn)
+        .await
+        .expect("create test database");
+        conn.close().await.unwrap();
+        let options = shared
+            .admin
+            .clone()
+            .database(&name)
+            .disable_statement_logging();
+        let pool = db::pool_options().connect_lazy_with(options);
+        Self {
+            pool,
+            name,
+            admin: shared.admin.clone(),
+        }
+    }
+
+    /// Drops this database while the server still uses it (the "database is gone" case).
+    pub async fn drop_now(&self) {
+        let mut conn = PgConnection::connect_with(&self.admin).await.unwrap();
+        sqlx::query(&format!(
+            "drop database if exists {} with (force)",
+            db::quote_ident(&self.name)
+        ))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+        conn.close().await.unwrap();
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        // Per-test databases do not outlive their test, even against a shared server.
+        let admin = self.admin.clone();
+        let name = self.name.clone();
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async {
+                if let Ok(mut conn) = PgConnection::connect_with(&admin).await {
+                    let _ = sqlx::query(&format!(
+                        "drop database if exists {} with (force)",
+                        db::quote_ident(&name)
+                    ))
+                    .execute(&mut conn)
+                    .await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+/// The real server, listening on a random port of 127.0.0.1.
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub db: TestDb,
+    shutdown: Option<oneshot::Sender<()>>,
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        Self::spawn_on(TestDb::new().await).await
+    }
+
+    pub async fn spawn_with_demo() -> Self {
+        let db = TestDb::new().await;
+        loksus::demo::load(&db.pool).await.expect("demo data");
+        Self::spawn_on(db).await
+    }
+
+    async fn spawn_on(db: TestDb) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let state = AppState {
+            db: db.pool.clone(),
+            config: Arc::new(Config::default()),
+        };
+        let (tx, rx) = oneshot::channel::<()>();
+        tokio::spawn(loksus::serve(listener, state, async {
+            let _ = rx.await;
+        }));
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .cookie_store(true)
+            .build()
+            .unwrap();
+        Self {
+            base,
+            client,
+            db,
+            shutdown: Some(tx),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// GET a page: its status and body.
+    pub async fn get(&self, path: &str) -> (StatusCode, String) {
+        let resp = self.client.get(self.url(path)).send().await.unwrap();
+        let status = resp.status();
+        (status, resp.text().await.unwrap())
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// The text of each cell of the table row that carries `marker` (e.g. `data-province="16"`),
+/// as a reader sees it.
+pub fn row_cells(html: &str, marker: &str) -> Vec<String> {
+    let start = html
+        .find(marker)
+        .unwrap_or_else(|| panic!("no row with {marker}"));
+    let end = start + html[start..].find("</tr>").expect("row end");
+    cells(&html[start..end])
+}
+
+fn cells(fragment: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for cell in fragment.split("<t").skip(1) {
+        if !(cell.starts_with('d') || cell.starts_with('h')) {
+            continue;
+        }
+        let mut text = String::new();
+        let mut in_tag = true; // still inside the <td ...> opening tag
+        for c in cell.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' => in_tag = false,
+                c if !in_tag => text.push(c),
+                _ => {}
+            }
+        }
+        out.push(text.split_whitespace().collect::<Vec<_>>().join(" "));
+    }
+    out
+}

@@ -1,0 +1,8 @@
+//! Integration tests: the real server on port 0 against a real PostgreSQL database.
+
+mod helpers;
+
+mod cli;
+mod demo;
+mod pages;
+mod platform;

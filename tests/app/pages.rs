@@ -1,0 +1,119 @@
+//! What a visitor sees on the read-only pages, with the demo data loaded.
+
+use reqwest::StatusCode;
+
+use crate::helpers::{TestApp, row_cells};
+
+#[tokio::test]
+async fn dashboard_shows_sumatera_selatan_as_published() {
+    let app = TestApp::spawn_with_demo().await;
+    let (status, body) = app.get("/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        row_cells(&body, r#"data-province="16""#),
+        [
+            "Sumatera Selatan",
+            "20",
+            "51",
+            "15.895",
+            "9.084",
+            "1.913",
+            "2.522",
+            "13.519",
+            "85%"
+        ]
+    );
+    assert!(body.contains("Pemilihan Umum 2024"));
+    assert!(body.contains("14 Februari 2024"));
+}
+
+#[tokio::test]
+async fn dashboard_totals_are_the_sum_of_the_provinces() {
+    let app = TestApp::spawn_with_demo().await;
+    let (_, body) = app.get("/").await;
+    let dki = row_cells(&body, r#"data-province="31""#);
+    assert_eq!(dki[1..4], ["8", "56", "14.599"]);
+    assert_eq!(dki[7], "13.630");
+    let ntt = row_cells(&body, r#"data-province="53""#);
+    assert_eq!(ntt[1..3], ["14", "16"]);
+    assert_eq!(ntt[4], "2.184");
+
+    // Recount from the rows in the database, independently of the page's query.
+    let (facilities, stations, inmates, with_vote): (i64, i64, i64, i64) = sqlx::query_as(
+        "select (select count(*) from facilities), (select count(*) from stations),
+                (select sum(inmates) from facilities), (select sum(dpt + dptb + dpk) from stations)",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let total = row_cells(&body, r#"data-province="nasional""#);
+    let n = loksus::format::number;
+    assert_eq!(total[0], "Nasional");
+    assert_eq!(total[1], n(facilities));
+    assert_eq!(total[2], n(stations));
+    assert_eq!(total[3], n(inmates));
+    assert_eq!(total[7], n(with_vote));
+}
+
+#[tokio::test]
+async fn province_page_lists_its_facilities_with_their_counts() {
+    let app = TestApp::spawn_with_demo().await;
+    let (status, body) = app.get("/provinsi/16").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("20 fasilitas · 51 TPS · 15.895 WBP · 13.519 hak pilih (85%)"));
+    let palembang = row_cells(&body, r#"data-facility="lapas-palembang""#);
+    assert_eq!(palembang[0], "Lapas Kelas I Palembang");
+    assert_eq!(palembang[1], "Lapas I");
+    assert_eq!(palembang[2], "Kota Palembang");
+    assert_eq!(palembang[3], "4");
+    assert_eq!(palembang[8], "1.428"); // 332 + 398 + 345 + 353
+    // Facilities that were not in the news are marked as illustrative.
+    assert!(row_cells(&body, r#"data-facility="rutan-baturaja""#)[0].contains("ilustratif"));
+    assert!(!row_cells(&body, r#"data-facility="lapas-lubuklinggau""#)[0].contains("ilustratif"));
+    // Another province's facilities are not listed.
+    assert!(!body.contains("Cipinang"));
+}
+
+#[tokio::test]
+async fn facility_page_lists_its_tps() {
+    let app = TestApp::spawn_with_demo().await;
+    let (status, body) = app.get("/fasilitas/lapas-cipinang").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Lapas Kelas I Cipinang"));
+    assert!(body.contains(r#"data-tps="901""#));
+    assert!(body.contains(r#"data-tps="912""#));
+    assert!(!body.contains(r#"data-tps="913""#));
+    let total = row_cells(&body, "<tfoot>");
+    assert_eq!(total, ["12 TPS", "2.585", "0", "0", "2.585"]);
+
+    let (_, body) = app.get("/fasilitas/lapas-palembang").await;
+    let tps2 = row_cells(&body, r#"data-tps="2""#);
+    assert_eq!(tps2[0], "TPS 2");
+    assert_eq!(tps2[4], "398");
+}
+
+#[tokio::test]
+async fn unknown_pages_answer_a_friendly_404() {
+    let app = TestApp::spawn_with_demo().await;
+    for path in [
+        "/provinsi/99",
+        "/provinsi/16.71", // a kab/kota is not a province
+        "/fasilitas/tidak-ada",
+        "/tidak/ada",
+        "/?pemilihan=pilkada-2099",
+    ] {
+        let (status, body) = app.get(path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert!(body.contains("Halaman tidak ditemukan"), "{path}");
+        assert!(body.contains("<html lang=\"id\">"), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn an_empty_database_shows_an_empty_dashboard() {
+    let app = TestApp::spawn().await;
+    let (status, body) = app.get("/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Belum ada fasilitas yang terdaftar"));
+    assert!(body.contains("Belum ada pemilihan"));
+}
