@@ -9,7 +9,10 @@ use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand};
 use tokio::net::TcpListener;
 
+use crate::audit::Actor;
+use crate::auth::{Role, password};
 use crate::db::Database;
+use crate::users::{self, NewUser};
 use crate::{AppState, Config, demo};
 
 #[derive(Debug, Parser)]
@@ -49,6 +52,45 @@ pub enum Command {
         #[command(subcommand)]
         command: DemoCommand,
     },
+    /// Manage user accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account. The password is read from standard input (first line); when
+    /// standard input is a terminal, or with --generate, one is generated and printed once.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// admin, kanwil, registrar or kpu.
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// Province code (kanwil: required; kpu: optional, national when omitted).
+        #[arg(long)]
+        province: Option<String>,
+        /// Facility code (registrar: required), e.g. lapas-lubuklinggau.
+        #[arg(long)]
+        facility: Option<String>,
+        /// Generate a password instead of reading one.
+        #[arg(long)]
+        generate: bool,
+    },
+    /// Set a new password (read or generated as for `add`); ends the user's open sessions.
+    Passwd {
+        username: String,
+        #[arg(long)]
+        generate: bool,
+    },
+    /// List the accounts.
+    List,
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    Role::parse(s).ok_or_else(|| "expected admin, kanwil, registrar or kpu".to_owned())
 }
 
 #[derive(Debug, Subcommand)]
@@ -76,6 +118,18 @@ pub struct ServeArgs {
     /// Seconds after which a request is answered 408.
     #[arg(long, env = "LOKSUS_REQUEST_TIMEOUT", default_value_t = 30)]
     pub request_timeout: u64,
+
+    /// Mark the session cookie Secure (set this when Loksus is served over HTTPS).
+    #[arg(long, env = "LOKSUS_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+
+    /// Minutes of inactivity after which a session expires.
+    #[arg(long, env = "LOKSUS_SESSION_IDLE_MINUTES", default_value_t = 480)]
+    pub session_idle_minutes: u64,
+
+    /// Take the client address from X-Forwarded-For (only behind a trusted reverse proxy).
+    #[arg(long, env = "LOKSUS_TRUST_PROXY")]
+    pub trust_proxy: bool,
 }
 
 impl Cli {
@@ -94,6 +148,7 @@ impl Cli {
             Command::Demo {
                 command: DemoCommand::Load,
             } => demo_load(&db).await,
+            Command::User { command } => user_command(&db, command).await,
         };
         db.close().await;
         result
@@ -108,6 +163,92 @@ async fn demo_load(db: &Database) -> anyhow::Result<()> {
         summary.facilities,
         summary.stations
     );
+    print_accounts(&summary.accounts);
+    Ok(())
+}
+
+fn print_accounts(accounts: &[demo::DemoAccount]) {
+    println!("Demo accounts (passwords are shown only now; reset with `loksus user passwd NAME`):");
+    for a in accounts {
+        let scope = a
+            .facility_code
+            .or(a
+                .province_code
+                .map(|p| if p == "16" { "Sumatera Selatan" } else { p }))
+            .unwrap_or("national");
+        println!(
+            "  {:<24} {:<10} {:<20} password: {}",
+            a.username, a.role, scope, a.password
+        );
+    }
+}
+
+/// The password for `user add` / `user passwd`: generated (and printed) or read from stdin.
+fn password_from_stdin_or_generated(generate: bool) -> anyhow::Result<(String, bool)> {
+    use std::io::{BufRead as _, IsTerminal as _};
+    let stdin = std::io::stdin();
+    if generate || stdin.is_terminal() {
+        return Ok((password::generate(), true));
+    }
+    let mut line = String::new();
+    stdin.lock().read_line(&mut line)?;
+    let line = line.trim_end_matches(['\r', '\n']).to_owned();
+    if let Err(msg) = password::check_policy(&line) {
+        anyhow::bail!(
+            "password refused: {msg} (at least {} characters)",
+            password::MIN_LENGTH
+        );
+    }
+    Ok((line, false))
+}
+
+async fn user_command(db: &Database, command: UserCommand) -> anyhow::Result<()> {
+    let actor = Actor::command_line();
+    match command {
+        UserCommand::Add {
+            username,
+            role,
+            province,
+            facility,
+            generate,
+        } => {
+            let (password, generated) = password_from_stdin_or_generated(generate)?;
+            let new = NewUser {
+                username: username.clone(),
+                role,
+                province_code: province,
+                facility_code: facility,
+                password: password.clone(),
+            };
+            users::store::create(&db.pool, new, &actor).await?;
+            println!(
+                "user {} created ({})",
+                username.trim().to_lowercase(),
+                role.as_str()
+            );
+            if generated {
+                println!("password: {password}");
+            }
+        }
+        UserCommand::Passwd { username, generate } => {
+            let (password, generated) = password_from_stdin_or_generated(generate)?;
+            users::store::set_password(&db.pool, &username, password.clone(), &actor).await?;
+            println!("password of {username} changed; its open sessions have ended");
+            if generated {
+                println!("password: {password}");
+            }
+        }
+        UserCommand::List => {
+            println!("{:<24} {:<10} {:<30} status", "username", "role", "scope");
+            for u in users::store::list(&db.pool).await? {
+                let status = if u.active { "active" } else { "inactive" };
+                println!(
+                    "{:<24} {:<10} {:<30} {status}",
+                    u.username, u.role, u.scope_name
+                );
+            }
+        }
+    }
     Ok(())
 }
 
@@ -119,18 +260,22 @@ async fn serve(db: &Database, args: ServeArgs) -> anyhow::Result<()> {
             "Loaded the demo data: {} facilities, {} TPS (Pemilu 2024 figures).",
             summary.facilities, summary.stations
         );
+        print_accounts(&summary.accounts);
     }
     let config = Config {
         demo: demo::is_loaded(&db.pool).await?,
         request_timeout: std::time::Duration::from_secs(args.request_timeout),
+        secure_cookies: args.secure_cookies,
+        session_idle: std::time::Duration::from_secs(args.session_idle_minutes * 60),
+        trust_proxy: args.trust_proxy,
+        ..Config::default()
     };
     let listener = TcpListener::bind(args.addr)
         .await
         .with_context(|| format!("cannot listen on {}", args.addr))?;
     let addr = listener.local_addr()?;
     println!("Loksus is serving http://{addr}");
-    println!("Open it in a browser; the pages are read-only for now and need no login.");
-    println!("Stop with Ctrl-C.");
+    println!("Log in at http://{addr}/masuk (accounts: `loksus user list`). Stop with Ctrl-C.");
     let state = AppState {
         db: db.pool.clone(),
         config: Arc::new(config),

@@ -8,6 +8,15 @@ pub struct Config {
     pub demo: bool,
     /// Requests taking longer are answered 408.
     pub request_timeout: Duration,
+    /// Mark the session cookie `Secure` (when served over HTTPS).
+    pub secure_cookies: bool,
+    /// A session unused for this long expires.
+    pub session_idle: Duration,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_proxy: bool,
+    /// Failed logins per username, or per address, within `login_window` before 429.
+    pub login_max_failures: u32,
+    pub login_window: Duration,
 }
 
 impl Default for Config {
@@ -15,6 +24,11 @@ impl Default for Config {
         Self {
             demo: false,
             request_timeout: Duration::from_secs(30),
+            secure_cookies: false,
+            session_idle: Duration::from_secs(8 * 3600),
+            trust_proxy: false,
+            login_max_failures: 5,
+            login_window: Duration::from_secs(15 * 60),
         }
     }
 }

@@ -1,8 +1,8 @@
 //! Elections: which one a page shows (`?pemilihan=slug`, else the latest by voting day).
 
-use chrono::NaiveDate;
 use serde::Deserialize;
 use sqlx::PgPool;
+use time::Date;
 
 use crate::error::{AppError, Result};
 use crate::format;
@@ -12,7 +12,7 @@ pub struct Election {
     pub id: i64,
     pub slug: String,
     pub name: String,
-    pub voting_day: NaiveDate,
+    pub voting_day: Date,
 }
 
 impl Election {

@@ -2,8 +2,10 @@
 //! errors go to the log, never to the browser.
 
 use askama::Template;
-use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+
+use crate::auth::Layout;
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
 
@@ -12,6 +14,20 @@ pub enum AppError {
     /// Missing, or outside the user's scope (answered the same way on purpose).
     #[error("not found")]
     NotFound,
+    /// A visible object, but an action this role may not take.
+    #[error("forbidden")]
+    Forbidden,
+    /// Not logged in: go to the login page, then back to this path.
+    #[error("login required")]
+    LoginRequired(String),
+    /// Too many failed logins; retry after this many seconds.
+    #[error("too many requests")]
+    TooManyRequests(u64),
+    /// Input the user can fix; the message (Indonesian) is shown as is.
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("session error: {0}")]
+    Session(#[from] tower_sessions::session::Error),
     /// The database cannot be reached right now.
     #[error("database unavailable: {0}")]
     Unavailable(sqlx::Error),
@@ -51,14 +67,31 @@ pub fn is_unavailable(e: &sqlx::Error) -> bool {
 #[derive(Template)]
 #[template(path = "error.html")]
 pub struct ErrorPage {
+    pub layout: Layout,
     pub status: u16,
     pub title: &'static str,
     pub message: &'static str,
+    pub detail: Option<String>,
 }
 
 impl ErrorPage {
     pub fn new(status: StatusCode) -> Self {
         let (title, message) = match status {
+            StatusCode::FORBIDDEN => (
+                "Akses ditolak",
+                "Peran Anda tidak mengizinkan tindakan ini.",
+            ),
+            StatusCode::TOO_MANY_REQUESTS => (
+                "Terlalu banyak percobaan",
+                "Terlalu banyak percobaan masuk yang gagal. Tunggu beberapa menit, lalu coba lagi.",
+            ),
+            StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY => {
+                ("Data tidak dapat diproses", "Periksa kembali isian Anda.")
+            }
+            StatusCode::PAYLOAD_TOO_LARGE => (
+                "Berkas terlalu besar",
+                "Ukuran kiriman melebihi batas yang diizinkan.",
+            ),
             StatusCode::NOT_FOUND => (
                 "Halaman tidak ditemukan",
                 "Halaman yang Anda cari tidak ada atau tidak dapat Anda akses.",
@@ -77,9 +110,11 @@ impl ErrorPage {
             ),
         };
         Self {
+            layout: Layout::default(),
             status: status.as_u16(),
             title,
             message,
+            detail: None,
         }
     }
 
@@ -96,8 +131,30 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = match &self {
             AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::LoginRequired(next) => {
+                let next: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
+                return Redirect::to(&format!("/masuk?next={next}")).into_response();
+            }
+            AppError::TooManyRequests(wait) => {
+                let mut resp = ErrorPage::new(StatusCode::TOO_MANY_REQUESTS)
+                    .into_response_with(StatusCode::TOO_MANY_REQUESTS);
+                resp.headers_mut()
+                    .insert(header::RETRY_AFTER, (*wait).into());
+                return resp;
+            }
+            AppError::BadRequest(msg) => {
+                let mut page = ErrorPage::new(StatusCode::BAD_REQUEST);
+                page.detail = Some(msg.clone());
+                return page.into_response_with(StatusCode::BAD_REQUEST);
+            }
             AppError::Unavailable(e) => {
                 tracing::warn!(error = %e, "database unavailable");
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+            // The session store is the database: when it fails, the database is unavailable.
+            AppError::Session(e) => {
+                tracing::warn!(error = %e, "session store unavailable");
                 StatusCode::SERVICE_UNAVAILABLE
             }
             other => {

@@ -1,6 +1,6 @@
 //! Numbers and dates the way Indonesian readers write them: 15.895, 85%, 14 Februari 2024.
 
-use chrono::{Datelike, NaiveDate};
+use time::Date;
 
 /// Thousands separated by dots: `15895` → `"15.895"`.
 pub fn number(n: i64) -> String {
@@ -48,8 +48,13 @@ const MONTHS: [&str; 12] = [
 ];
 
 /// `2024-02-14` → `"14 Februari 2024"`.
-pub fn date(d: NaiveDate) -> String {
-    format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
+pub fn date(d: Date) -> String {
+    format!(
+        "{} {} {}",
+        d.day(),
+        MONTHS[u8::from(d.month()) as usize - 1],
+        d.year()
+    )
 }
 
 #[cfg(test)]
@@ -79,9 +84,13 @@ mod tests {
 
     #[test]
     fn dates_are_written_out_in_indonesian() {
-        let d = NaiveDate::from_ymd_opt(2024, 2, 14).unwrap();
-        assert_eq!(date(d), "14 Februari 2024");
-        let d = NaiveDate::from_ymd_opt(2024, 11, 27).unwrap();
-        assert_eq!(date(d), "27 November 2024");
+        assert_eq!(
+            date(time::macros::date!(2024 - 02 - 14)),
+            "14 Februari 2024"
+        );
+        assert_eq!(
+            date(time::macros::date!(2024 - 11 - 27)),
+            "27 November 2024"
+        );
     }
 }

@@ -2,7 +2,9 @@
 //! Indonesia's prisons, detention centres and juvenile facilities.
 //!
 //! A tour of the modules:
-//! - [`cli`]: the `loksus` command line (serve, migrate, demo load).
+//! - [`audit`]: the audit log, written in the same transaction as every change.
+//! - [`auth`]: roles and scopes, `CurrentUser`, login/logout, passwords, CSRF, throttling.
+//! - [`cli`]: the `loksus` command line (serve, migrate, demo load, user).
 //! - [`config`]: settings the handlers read.
 //! - [`db`]: finding the database (`DATABASE_URL` or the private cluster) and migrations.
 //! - [`demo`]: demo data built from published Pemilu 2024 figures.
@@ -11,9 +13,12 @@
 //! - [`figures`]: the counts overviews show, and their display form.
 //! - [`format`]: Indonesian numbers and dates.
 //! - `reports`: the national dashboard.
-//! - `facilities`: province and facility pages.
+//! - `facilities`: province and facility pages, editing a facility.
+//! - [`users`]: accounts (the admin page and the store `loksus user` uses).
 //! - `web`: static files, `/health`, 404 and the middleware stack.
 
+pub mod audit;
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod db;
@@ -22,17 +27,22 @@ pub mod elections;
 pub mod error;
 pub mod figures;
 pub mod format;
+pub mod users;
 
 mod facilities;
 mod reports;
 mod web;
 
 use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
 use sqlx::PgPool;
 use tokio::net::TcpListener;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::PostgresStore;
 
 pub use config::Config;
 
@@ -44,14 +54,28 @@ pub struct AppState {
 
 /// The whole web application; the server and the tests build it the same way.
 pub fn app(state: AppState) -> Router {
-    let timeout = state.config.request_timeout;
+    let config = state.config.clone();
+    let idle = i64::try_from(config.session_idle.as_secs()).unwrap_or(i64::MAX);
+    let sessions = SessionManagerLayer::new(PostgresStore::new(state.db.clone()))
+        .with_name("loksus_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(config.secure_cookies)
+        .with_expiry(Expiry::OnInactivity(
+            tower_sessions::cookie::time::Duration::seconds(idle),
+        ));
     let router = Router::new()
         .merge(reports::router())
         .merge(facilities::router())
+        .merge(auth::router())
+        .merge(users::router())
+        .merge(audit::router())
         .merge(web::router())
         .fallback(web::not_found)
-        .with_state(state);
-    web::layers(router, timeout)
+        .with_state(state)
+        .layer(axum::middleware::from_fn(auth::csrf::protect))
+        .layer(sessions);
+    web::layers(router, config.request_timeout)
 }
 
 /// Serves `app(state)` on `listener` until `shutdown` completes, then lets requests in
@@ -61,7 +85,11 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    tokio::spawn(db::delete_expired_periodically(state.db.clone()));
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

@@ -96,7 +96,32 @@ pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
     sqlx::migrate!()
         .run(pool)
         .await
-        .context("running the database migrations")
+        .context("running the database migrations")?;
+    // The session store keeps its own table (schema `tower_sessions`); creating it is idempotent.
+    tower_sessions_sqlx_store::PostgresStore::new(pool.clone())
+        .migrate()
+        .await
+        .context("creating the session table")
+}
+
+/// Removes expired sessions and old login attempts, hourly, for as long as the server runs.
+pub async fn delete_expired_periodically(pool: PgPool) {
+    let mut tick = tokio::time::interval(Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        let result = async {
+            sqlx::query("delete from tower_sessions.session where expiry_date < now()")
+                .execute(&pool)
+                .await?;
+            sqlx::query!("delete from login_attempts where at < now() - interval '1 day'")
+                .execute(&pool)
+                .await
+        }
+        .await;
+        if let Err(e) = result {
+            tracing::warn!(error = %e, "could not delete expired sessions");
+        }
+    }
 }
 
 /// Creates `name` on the cluster unless it exists.

@@ -5,8 +5,12 @@
 mod data;
 pub mod plan;
 
-use chrono::NaiveDate;
+use serde_json::json;
 use sqlx::PgPool;
+use time::macros::date;
+
+use crate::audit::{self, Actor, Entry};
+use crate::auth::password;
 
 /// The election the demo data belongs to.
 pub const ELECTION_SLUG: &str = "pemilu-2024";
@@ -16,18 +20,51 @@ pub enum DemoError {
     #[error("the demo data was already loaded into this database (at {0}); nothing was changed")]
     AlreadyLoaded(String),
     #[error(
-        "this database already holds facilities or elections; the demo data is only loaded into \
-         an empty database, so nothing was changed"
+        "this database already holds facilities, elections or users; the demo data is only \
+         loaded into an empty database, so nothing was changed"
     )]
     NotEmpty,
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DemoSummary {
     pub facilities: usize,
     pub stations: usize,
+    /// One account per role, with the password generated for it (shown once).
+    pub accounts: Vec<DemoAccount>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoAccount {
+    pub username: &'static str,
+    pub role: &'static str,
+    pub province_code: Option<&'static str>,
+    pub facility_code: Option<&'static str>,
+    pub password: String,
+}
+
+/// The demo accounts: one per role, scoped to Sumatera Selatan.
+fn demo_accounts() -> Vec<DemoAccount> {
+    let account = |username, role, province_code, facility_code| DemoAccount {
+        username,
+        role,
+        province_code,
+        facility_code,
+        password: password::generate(),
+    };
+    vec![
+        account("admin", "admin", None, None),
+        account("kanwil-sumsel", "kanwil", Some("16"), None),
+        account(
+            "registrar-lubuklinggau",
+            "registrar",
+            None,
+            Some("lapas-lubuklinggau"),
+        ),
+        account("kpu-sumsel", "kpu", Some("16"), None),
+    ]
 }
 
 /// Whether the demo data has been loaded into this database.
@@ -42,7 +79,8 @@ pub async fn is_loaded(pool: &PgPool) -> sqlx::Result<bool> {
 /// Whether the database holds no facilities and no elections.
 pub async fn is_empty(pool: &PgPool) -> sqlx::Result<bool> {
     sqlx::query_scalar!(
-        r#"select not exists (select 1 from facilities) and not exists (select 1 from elections) as "empty!""#
+        r#"select not exists (select 1 from facilities) and not exists (select 1 from elections)
+                  and not exists (select 1 from users) as "empty!""#
     )
     .fetch_one(pool)
     .await
@@ -50,6 +88,14 @@ pub async fn is_empty(pool: &PgPool) -> sqlx::Result<bool> {
 
 /// Loads the demo election, facilities and TPS in one transaction.
 pub async fn load(pool: &PgPool) -> Result<DemoSummary, DemoError> {
+    let accounts = demo_accounts();
+    let plain: Vec<String> = accounts.iter().map(|a| a.password.clone()).collect();
+    let hashes = tokio::task::spawn_blocking(move || {
+        plain.iter().map(|p| password::hash(p)).collect::<Vec<_>>()
+    })
+    .await
+    .expect("hashing thread");
+
     let mut tx = pool.begin().await?;
     // Two loads at once: the second waits here, then sees the first one's marker.
     sqlx::query!("lock table app_meta in share row exclusive mode")
@@ -62,7 +108,8 @@ pub async fn load(pool: &PgPool) -> Result<DemoSummary, DemoError> {
         return Err(DemoError::AlreadyLoaded(at));
     }
     let empty = sqlx::query_scalar!(
-        r#"select not exists (select 1 from facilities) and not exists (select 1 from elections) as "empty!""#
+        r#"select not exists (select 1 from facilities) and not exists (select 1 from elections)
+                  and not exists (select 1 from users) as "empty!""#
     )
     .fetch_one(&mut *tx)
     .await?;
@@ -70,7 +117,6 @@ pub async fn load(pool: &PgPool) -> Result<DemoSummary, DemoError> {
         return Err(DemoError::NotEmpty);
     }
 
-    let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("valid date");
     let election_id = sqlx::query_scalar!(
         r#"insert into elections (slug, name, kind, voting_day, transfer_deadline,
                detainee_transfer_deadline, max_voters_per_tps, reserve_basis_points, ballot_types)
@@ -78,9 +124,9 @@ pub async fn load(pool: &PgPool) -> Result<DemoSummary, DemoError> {
                    array['ppwp', 'dpr', 'dpd', 'dprd_prov', 'dprd_kabkota'])
            returning id"#,
         ELECTION_SLUG,
-        day(2024, 2, 14),
-        day(2024, 1, 15),
-        day(2024, 2, 7),
+        date!(2024 - 02 - 14),
+        date!(2024 - 01 - 15),
+        date!(2024 - 02 - 07),
     )
     .fetch_one(&mut *tx)
     .await?;
@@ -136,6 +182,34 @@ pub async fn load(pool: &PgPool) -> Result<DemoSummary, DemoError> {
     )
     .execute(&mut *tx)
     .await?;
+    let actor = Actor {
+        user_id: None,
+        name: "demo".into(),
+        client_addr: None,
+    };
+    for (a, hash) in accounts.iter().zip(&hashes) {
+        let id = sqlx::query_scalar!(
+            "insert into users (username, password_hash, role, province_code, facility_id)
+             values ($1, $2, $3, $4, (select id from facilities where code = $5))
+             returning id",
+            a.username,
+            hash,
+            a.role,
+            a.province_code,
+            a.facility_code,
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        audit::record(
+            &mut tx,
+            &actor,
+            Entry::new("user.create").object("user", id).after(json!({
+                "username": a.username, "role": a.role,
+                "province_code": a.province_code, "facility": a.facility_code,
+            })),
+        )
+        .await?;
+    }
     sqlx::query!("insert into app_meta (key, value) values ('demo_loaded_at', now()::text)")
         .execute(&mut *tx)
         .await?;
@@ -143,6 +217,7 @@ pub async fn load(pool: &PgPool) -> Result<DemoSummary, DemoError> {
     Ok(DemoSummary {
         facilities: facilities.len(),
         stations: s_cols.number.len(),
+        accounts,
     })
 }
 

@@ -1,5 +1,7 @@
 //! A province's facilities and a facility's TPS with their official counts.
 
+mod edit;
+
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -7,6 +9,7 @@ use axum::response::Html;
 use axum::routing::get;
 
 use crate::AppState;
+use crate::auth::{CurrentUser, Layout};
 use crate::elections::{self, Election, ElectionQuery};
 use crate::error::{AppError, Result};
 use crate::figures::{Counts, CountsView};
@@ -16,6 +19,10 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/provinsi/{code}", get(province))
         .route("/fasilitas/{code}", get(facility))
+        .route(
+            "/fasilitas/{code}/ubah",
+            get(edit::edit_page).post(edit::update),
+        )
 }
 
 /// How a facility type is written on pages.
@@ -44,6 +51,7 @@ pub struct FacilityRow {
 #[derive(Template)]
 #[template(path = "facilities/province.html")]
 pub struct ProvincePage {
+    pub layout: Layout,
     pub election: Option<Election>,
     pub name: String,
     pub rows: Vec<FacilityRow>,
@@ -52,6 +60,7 @@ pub struct ProvincePage {
 
 async fn province(
     State(state): State<AppState>,
+    user: CurrentUser,
     Path(code): Path<String>,
     Query(query): Query<ElectionQuery>,
 ) -> Result<Html<String>> {
@@ -61,6 +70,7 @@ async fn province(
     )
     .fetch_optional(&state.db)
     .await?
+    .filter(|_| user.sees_province(&code))
     .ok_or(AppError::NotFound)?;
     let election = elections::selected(&state.db, &query).await?;
     let rows = sqlx::query!(
@@ -71,11 +81,12 @@ async fn province(
            from facilities f
            join regions k on k.code = f.kabkota_code
            left join stations s on s.facility_id = f.id and s.election_id = $2
-           where f.province_code = $1
+           where f.province_code = $1 and ($3::bigint is null or f.id = $3)
            group by f.id, k.name
            order by f.name"#,
         code,
         election.as_ref().map(|e| e.id),
+        user.facility_filter(),
     )
     .fetch_all(&state.db)
     .await?;
@@ -106,6 +117,7 @@ async fn province(
         .collect();
     Ok(Html(
         ProvincePage {
+            layout: user.layout(),
             election,
             name,
             rows,
@@ -126,6 +138,7 @@ pub struct StationRow {
 #[derive(Template)]
 #[template(path = "facilities/facility.html")]
 pub struct FacilityPage {
+    pub layout: Layout,
     pub election: Option<Election>,
     pub code: String,
     pub name: String,
@@ -135,12 +148,14 @@ pub struct FacilityPage {
     pub province: String,
     pub kabkota: String,
     pub illustrative: bool,
+    pub can_edit: bool,
     pub stations: Vec<StationRow>,
     pub total: CountsView,
 }
 
 async fn facility(
     State(state): State<AppState>,
+    user: CurrentUser,
     Path(code): Path<String>,
     Query(query): Query<ElectionQuery>,
 ) -> Result<Html<String>> {
@@ -155,6 +170,7 @@ async fn facility(
     )
     .fetch_optional(&state.db)
     .await?
+    .filter(|f| user.sees_facility(f.id, &f.province_code))
     .ok_or(AppError::NotFound)?;
     let election = elections::selected(&state.db, &query).await?;
     let stations = sqlx::query!(
@@ -194,6 +210,7 @@ async fn facility(
         .collect();
     Ok(Html(
         FacilityPage {
+            layout: user.layout(),
             election,
             code: f.code,
             name: f.name,
@@ -203,6 +220,10 @@ async fn facility(
             province: f.province,
             kabkota: f.kabkota,
             illustrative: f.illustrative,
+            can_edit: matches!(
+                user.role,
+                crate::auth::Role::Admin | crate::auth::Role::Kanwil
+            ),
             stations,
             total: total.display(),
         }

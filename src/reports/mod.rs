@@ -7,6 +7,7 @@ use axum::response::Html;
 use axum::routing::get;
 
 use crate::AppState;
+use crate::auth::{CurrentUser, Layout};
 use crate::elections::{self, Election, ElectionQuery};
 use crate::error::Result;
 use crate::figures::{Counts, CountsView};
@@ -24,13 +25,16 @@ pub struct ProvinceRow {
 #[derive(Template)]
 #[template(path = "reports/dashboard.html")]
 pub struct DashboardPage {
+    pub layout: Layout,
     pub election: Option<Election>,
     pub rows: Vec<ProvinceRow>,
     pub total: CountsView,
 }
 
+/// Scoped: a kanwil or provincial KPU user sees their province, a registrar their facility.
 async fn dashboard(
     State(state): State<AppState>,
+    user: CurrentUser,
     Query(query): Query<ElectionQuery>,
 ) -> Result<Html<String>> {
     let election = elections::selected(&state.db, &query).await?;
@@ -38,6 +42,7 @@ async fn dashboard(
         r#"with fac as (
                select province_code, count(*) as facilities, sum(inmates) as inmates
                from facilities
+               where ($2::text is null or province_code = $2) and ($3::bigint is null or id = $3)
                group by province_code
            ), st as (
                select f.province_code, count(*) as stations,
@@ -45,6 +50,7 @@ async fn dashboard(
                from stations s
                join facilities f on f.id = s.facility_id
                where s.election_id = $1
+                 and ($2::text is null or f.province_code = $2) and ($3::bigint is null or f.id = $3)
                group by f.province_code
            )
            select r.code as "code!", r.name as "name!",
@@ -56,6 +62,8 @@ async fn dashboard(
            left join st on st.province_code = r.code
            order by r.code"#,
         election.as_ref().map(|e| e.id),
+        user.province_filter(),
+        user.facility_filter(),
     )
     .fetch_all(&state.db)
     .await?;
@@ -85,6 +93,7 @@ async fn dashboard(
         .collect();
     Ok(Html(
         DashboardPage {
+            layout: user.layout(),
             election,
             rows,
             total,

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use loksus::db::Cluster;
 
-use crate::helpers::row_cells;
+use crate::helpers::{Browser, row_cells};
 
 const BIN: &str = env!("CARGO_BIN_EXE_loksus");
 
@@ -19,8 +19,25 @@ fn loksus(data_dir: &Path) -> Command {
     cmd
 }
 
+/// A running `loksus serve`; killed if a test fails before stopping it.
+struct Server {
+    child: Option<Child>,
+    base: String,
+    /// What it printed before it started serving (demo accounts on a first start).
+    banner: Vec<String>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
 /// Starts `loksus serve` on a random port and waits for the address it prints.
-fn start_server(data_dir: &Path) -> (Child, String) {
+fn start_server(data_dir: &Path) -> Server {
     let mut child = loksus(data_dir)
         .args(["serve", "--addr", "127.0.0.1:0"])
         .stdout(Stdio::piped())
@@ -29,6 +46,7 @@ fn start_server(data_dir: &Path) -> (Child, String) {
         .unwrap();
     let stdout = child.stdout.take().unwrap();
     let mut lines = BufReader::new(stdout).lines();
+    let mut banner = Vec::new();
     let base = loop {
         let line = lines
             .next()
@@ -37,13 +55,30 @@ fn start_server(data_dir: &Path) -> (Child, String) {
         if let Some(rest) = line.strip_prefix("Loksus is serving ") {
             break rest.trim().to_owned();
         }
+        banner.push(line);
     };
     // Keep draining stdout so the server never blocks on a full pipe.
     std::thread::spawn(move || for _ in lines {});
-    (child, base)
+    Server {
+        child: Some(child),
+        base,
+        banner,
+    }
 }
 
-fn terminate(mut child: Child) {
+/// The password printed for a demo account on first start.
+fn printed_password(banner: &[String], username: &str) -> String {
+    banner
+        .iter()
+        .find(|l| l.trim_start().starts_with(username))
+        .and_then(|l| l.split("password: ").nth(1))
+        .unwrap_or_else(|| panic!("no password printed for {username}: {banner:?}"))
+        .trim()
+        .to_owned()
+}
+
+fn terminate(mut server: Server) {
+    let mut child = server.child.take().unwrap();
     let status = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -68,13 +103,18 @@ fn open_tempdir() -> tempfile::TempDir {
     dir
 }
 
-async fn sumsel_row(base: &str) -> Vec<String> {
-    let body = reqwest::get(format!("{base}/"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+/// Logs in as `username` and reads the Sumatera Selatan row of the dashboard.
+async fn sumsel_row(base: &str, username: &str, password: &str) -> Vec<String> {
+    let browser = Browser {
+        base: base.to_owned(),
+        client: reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .unwrap(),
+    };
+    let resp = browser.log_in(username, password).await;
+    assert!(resp.status().is_success(), "login: {}", resp.status());
+    let body = resp.text().await.unwrap();
     row_cells(&body, r#"data-province="16""#)
 }
 
@@ -83,8 +123,9 @@ async fn private_cluster_serves_demo_data_and_stops_with_the_server() {
     let dir = open_tempdir();
     let data_dir = dir.path().join("data");
 
-    let (server, base) = start_server(&data_dir);
-    let first = sumsel_row(&base).await;
+    let server = start_server(&data_dir);
+    let admin_password = printed_password(&server.banner, "admin");
+    let first = sumsel_row(&server.base, "admin", &admin_password).await;
     assert_eq!(
         first[1..],
         [
@@ -108,9 +149,38 @@ async fn private_cluster_serves_demo_data_and_stops_with_the_server() {
     );
     assert!(!cluster.is_running());
 
-    // A second start reuses the data: the same figures, no duplicated rows.
-    let (server, base) = start_server(&data_dir);
-    assert_eq!(sumsel_row(&base).await, first);
+    // Accounts from the command line: the password comes from standard input.
+    let mut add = loksus(&data_dir)
+        .args(["user", "add", "--username", "kpu-nasional", "--role", "kpu"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write as _;
+    add.stdin
+        .take()
+        .unwrap()
+        .write_all(b"sandi-dari-stdin-1\n")
+        .unwrap();
+    let out = add.wait_with_output().unwrap();
+    assert!(out.status.success());
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("sandi-dari-stdin-1"));
+    let out = loksus(&data_dir).args(["user", "list"]).output().unwrap();
+    let list = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        list.contains("kpu-nasional") && list.contains("registrar-lubuklinggau"),
+        "{list}"
+    );
+
+    // A second start reuses the data: the same figures, no duplicated rows, no new accounts.
+    let server = start_server(&data_dir);
+    assert!(!server.banner.iter().any(|l| l.contains("password:")));
+    assert_eq!(
+        sumsel_row(&server.base, "admin", &admin_password).await,
+        first
+    );
+    let national = sumsel_row(&server.base, "kpu-nasional", "sandi-dari-stdin-1").await;
+    assert_eq!(national, first);
     terminate(server);
     assert!(!cluster.is_running());
 }

@@ -7,7 +7,10 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use loksus::audit::Actor;
+use loksus::auth::Role;
 use loksus::db::{self, ThrowawayCluster};
+use loksus::users::{self, NewUser};
 use loksus::{AppState, Config};
 use reqwest::StatusCode;
 use sqlx::postgres::PgConnectOptions;
@@ -173,17 +176,53 @@ impl TestApp {
         tokio::spawn(loksus::serve(listener, state, async {
             let _ = rx.await;
         }));
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .cookie_store(true)
-            .build()
-            .unwrap();
         Self {
+            client: new_client(),
             base,
-            client,
             db,
             shutdown: Some(tx),
         }
+    }
+
+    /// A browser with no session.
+    pub fn browser(&self) -> Browser {
+        Browser {
+            base: self.base.clone(),
+            client: new_client(),
+        }
+    }
+
+    /// Creates an account with this role and scope, and logs a new browser in with it.
+    pub async fn login(
+        &self,
+        role: Role,
+        province: Option<&str>,
+        facility: Option<&str>,
+    ) -> Browser {
+        let n = NEXT_DB.fetch_add(1, Ordering::Relaxed);
+        let username = format!("{}-{n}", role.as_str());
+        let password = "kata-sandi-uji-123".to_owned();
+        users::store::create(
+            &self.db.pool,
+            NewUser {
+                username: username.clone(),
+                role,
+                province_code: province.map(str::to_owned),
+                facility_code: facility.map(str::to_owned),
+                password: password.clone(),
+            },
+            &Actor::command_line(),
+        )
+        .await
+        .expect("create test user");
+        let browser = self.browser();
+        let resp = browser.log_in(&username, &password).await;
+        assert_eq!(resp.status(), StatusCode::SEE_OTHER, "login of {username}");
+        browser
+    }
+
+    pub async fn admin(&self) -> Browser {
+        self.login(Role::Admin, None, None).await
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -196,6 +235,68 @@ impl TestApp {
         let status = resp.status();
         (status, resp.text().await.unwrap())
     }
+}
+
+fn new_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .unwrap()
+}
+
+/// One browser: its own cookies (session), reading pages and submitting forms.
+pub struct Browser {
+    pub base: String,
+    pub client: reqwest::Client,
+}
+
+impl Browser {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn get(&self, path: &str) -> (StatusCode, String) {
+        let resp = self.client.get(self.url(path)).send().await.unwrap();
+        let status = resp.status();
+        (status, resp.text().await.unwrap())
+    }
+
+    /// The CSRF token of this browser's session, read from a form as a user's browser would.
+    pub async fn csrf(&self) -> String {
+        let (_, body) = self.get("/masuk").await;
+        csrf_in(&body).expect("the login form has a CSRF field")
+    }
+
+    /// Submits a form with this session's CSRF token.
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let token = self.csrf().await;
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        all.push(("csrf", &token));
+        self.post_raw(path, &all).await
+    }
+
+    /// Submits exactly these fields (no CSRF token added).
+    pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .form(fields)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn log_in(&self, username: &str, password: &str) -> reqwest::Response {
+        self.post("/masuk", &[("username", username), ("password", password)])
+            .await
+    }
+}
+
+/// The value of the first `name="csrf"` field on a page.
+pub fn csrf_in(html: &str) -> Option<String> {
+    let at = html.find(r#"name="csrf" value=""#)? + r#"name="csrf" value=""#.len();
+    let end = at + html[at..].find('"')?;
+    Some(html[at..end].to_owned())
 }
 
 impl Drop for TestApp {

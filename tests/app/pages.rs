@@ -7,7 +7,8 @@ use crate::helpers::{TestApp, row_cells};
 #[tokio::test]
 async fn dashboard_shows_sumatera_selatan_as_published() {
     let app = TestApp::spawn_with_demo().await;
-    let (status, body) = app.get("/").await;
+    let admin = app.admin().await;
+    let (status, body) = admin.get("/").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         row_cells(&body, r#"data-province="16""#),
@@ -30,7 +31,8 @@ async fn dashboard_shows_sumatera_selatan_as_published() {
 #[tokio::test]
 async fn dashboard_totals_are_the_sum_of_the_provinces() {
     let app = TestApp::spawn_with_demo().await;
-    let (_, body) = app.get("/").await;
+    let admin = app.admin().await;
+    let (_, body) = admin.get("/").await;
     let dki = row_cells(&body, r#"data-province="31""#);
     assert_eq!(dki[1..4], ["8", "56", "14.599"]);
     assert_eq!(dki[7], "13.630");
@@ -58,12 +60,13 @@ async fn dashboard_totals_are_the_sum_of_the_provinces() {
 #[tokio::test]
 async fn province_page_lists_its_facilities_with_their_counts() {
     let app = TestApp::spawn_with_demo().await;
-    let (status, body) = app.get("/provinsi/16").await;
+    let admin = app.admin().await;
+    let (status, body) = admin.get("/provinsi/16").await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("20 fasilitas · 51 TPS · 15.895 WBP · 13.519 hak pilih (85%)"));
     let palembang = row_cells(&body, r#"data-facility="lapas-palembang""#);
     assert_eq!(palembang[0], "Lapas Kelas I Palembang");
-    assert_eq!(palembang[1], "Lapas I");
+    assert_eq!(palembang[1], "Lapas Kelas I");
     assert_eq!(palembang[2], "Kota Palembang");
     assert_eq!(palembang[3], "4");
     assert_eq!(palembang[8], "1.428"); // 332 + 398 + 345 + 353
@@ -77,7 +80,8 @@ async fn province_page_lists_its_facilities_with_their_counts() {
 #[tokio::test]
 async fn facility_page_lists_its_tps() {
     let app = TestApp::spawn_with_demo().await;
-    let (status, body) = app.get("/fasilitas/lapas-cipinang").await;
+    let admin = app.admin().await;
+    let (status, body) = admin.get("/fasilitas/lapas-cipinang").await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("Lapas Kelas I Cipinang"));
     assert!(body.contains(r#"data-tps="901""#));
@@ -86,7 +90,7 @@ async fn facility_page_lists_its_tps() {
     let total = row_cells(&body, "<tfoot>");
     assert_eq!(total, ["12 TPS", "2.585", "0", "0", "2.585"]);
 
-    let (_, body) = app.get("/fasilitas/lapas-palembang").await;
+    let (_, body) = admin.get("/fasilitas/lapas-palembang").await;
     let tps2 = row_cells(&body, r#"data-tps="2""#);
     assert_eq!(tps2[0], "TPS 2");
     assert_eq!(tps2[4], "398");
@@ -95,6 +99,7 @@ async fn facility_page_lists_its_tps() {
 #[tokio::test]
 async fn unknown_pages_answer_a_friendly_404() {
     let app = TestApp::spawn_with_demo().await;
+    let admin = app.admin().await;
     for path in [
         "/provinsi/99",
         "/provinsi/16.71", // a kab/kota is not a province
@@ -102,7 +107,7 @@ async fn unknown_pages_answer_a_friendly_404() {
         "/tidak/ada",
         "/?pemilihan=pilkada-2099",
     ] {
-        let (status, body) = app.get(path).await;
+        let (status, body) = admin.get(path).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
         assert!(body.contains("Halaman tidak ditemukan"), "{path}");
         assert!(body.contains("<html lang=\"id\">"), "{path}");
@@ -112,7 +117,8 @@ async fn unknown_pages_answer_a_friendly_404() {
 #[tokio::test]
 async fn an_empty_database_shows_an_empty_dashboard() {
     let app = TestApp::spawn().await;
-    let (status, body) = app.get("/").await;
+    let admin = app.admin().await;
+    let (status, body) = admin.get("/").await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("Belum ada fasilitas yang terdaftar"));
     assert!(body.contains("Belum ada pemilihan"));

@@ -15,12 +15,13 @@ async fn health_answers_ok_while_the_database_answers() {
 #[tokio::test]
 async fn health_and_pages_answer_503_when_the_database_is_gone() {
     let app = TestApp::spawn_with_demo().await;
-    assert_eq!(app.get("/").await.0, StatusCode::OK);
+    let admin = app.admin().await;
+    assert_eq!(admin.get("/").await.0, StatusCode::OK);
     app.db.drop_now().await;
 
     let (status, _) = app.get("/health").await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
-    let (status, body) = app.get("/provinsi/16").await;
+    let (status, body) = admin.get("/provinsi/16").await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     assert!(body.contains("Layanan sedang tidak tersedia"));
     // No internal detail reaches the browser.
@@ -51,9 +52,10 @@ async fn stylesheet_is_cached_and_pages_are_compressed() {
             .contains("max-age")
     );
 
-    let resp = app
+    let admin = app.admin().await;
+    let resp = admin
         .client
-        .get(app.url("/"))
+        .get(admin.url("/"))
         .header("accept-encoding", "gzip")
         .send()
         .await
@@ -65,7 +67,7 @@ async fn stylesheet_is_cached_and_pages_are_compressed() {
 #[tokio::test]
 async fn pages_carry_security_headers() {
     let app = TestApp::spawn().await;
-    for path in ["/", "/tidak-ada"] {
+    for path in ["/masuk", "/tidak-ada", "/"] {
         let resp = app.client.get(app.url(path)).send().await.unwrap();
         let h = resp.headers();
         let csp = h["content-security-policy"].to_str().unwrap();

@@ -1,0 +1,221 @@
+//! The login and logout pages.
+
+use askama::Template;
+use axum::extract::{FromRequestParts, Query, State};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+use serde_json::json;
+use tower_sessions::Session;
+
+use super::{CurrentUser, Layout, SessionUser, client_addr, csrf, password, throttle};
+use crate::AppState;
+use crate::audit::{self, Actor, Entry};
+use crate::error::{AppError, Result};
+
+pub const SESSION_USER_KEY: &str = "user";
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/masuk", get(login_page).post(login))
+        .route("/keluar", post(logout))
+}
+
+#[derive(Template)]
+#[template(path = "auth/login.html")]
+struct LoginPage {
+    layout: Layout,
+    next: String,
+    username: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct NextQuery {
+    next: Option<String>,
+}
+
+/// Only paths of this site: no `//host` or `https://` redirects.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        _ => "/".to_owned(),
+    }
+}
+
+async fn login_page(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<NextQuery>,
+) -> Result<Html<String>> {
+    let page = LoginPage {
+        layout: Layout {
+            user: None,
+            csrf: csrf::token(&session).await?,
+            demo: state.config.demo,
+        },
+        next: safe_next(q.next.as_deref()),
+        username: String::new(),
+        error: None,
+    };
+    Ok(Html(page.render()?))
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    username: String,
+    password: String,
+    next: Option<String>,
+}
+
+/// The client address, for handlers that have no `CurrentUser`.
+struct ClientAddr(String);
+
+impl FromRequestParts<AppState> for ClientAddr {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        Ok(ClientAddr(client_addr(parts, &state.config)))
+    }
+}
+
+async fn login(
+    State(state): State<AppState>,
+    session: Session,
+    ClientAddr(addr): ClientAddr,
+    Form(form): Form<LoginForm>,
+) -> Result<Response> {
+    let username = form.username.trim().to_lowercase();
+    let next = safe_next(form.next.as_deref());
+    let anonymous = Actor {
+        user_id: None,
+        name: username.clone(),
+        client_addr: Some(addr.clone()),
+    };
+
+    if let Some(wait) = throttle::retry_after(&state.db, &state.config, &username, &addr).await? {
+        let mut tx = state.db.begin().await?;
+        audit::record(
+            &mut tx,
+            &anonymous,
+            Entry::new("login_throttled").after(json!({ "retry_after_seconds": wait })),
+        )
+        .await?;
+        tx.commit().await?;
+        return Err(AppError::TooManyRequests(wait));
+    }
+
+    let user = sqlx::query!(
+        r#"select u.id, u.password_hash, u.active, u.auth_epoch, u.province_code,
+                  coalesce(u.province_code, f.province_code) as province, u.facility_id
+           from users u left join facilities f on f.id = u.facility_id
+           where u.username = $1"#,
+        username
+    )
+    .fetch_optional(&state.db)
+    .await?;
+    let stored = user.as_ref().map(|u| u.password_hash.clone());
+    let given = form.password;
+    let password_ok =
+        tokio::task::spawn_blocking(move || password::verify(&given, stored.as_deref()))
+            .await
+            .map_err(anyhow::Error::from)?;
+
+    let mut tx = state.db.begin().await?;
+    match user {
+        Some(u) if password_ok && u.active => {
+            sqlx::query!(
+                "insert into login_attempts (username, client_addr, success) values ($1, $2, true)",
+                username,
+                addr
+            )
+            .execute(&mut *tx)
+            .await?;
+            let actor = Actor {
+                user_id: Some(u.id),
+                ..anonymous
+            };
+            audit::record(
+                &mut tx,
+                &actor,
+                Entry::new("login")
+                    .object("user", u.id)
+                    .province(u.province)
+                    .facility(u.facility_id),
+            )
+            .await?;
+            tx.commit().await?;
+            // A new session id on login: a planted cookie cannot ride along.
+            session.cycle_id().await?;
+            session
+                .insert(
+                    SESSION_USER_KEY,
+                    SessionUser {
+                        id: u.id,
+                        epoch: u.auth_epoch,
+                    },
+                )
+                .await?;
+            Ok(Redirect::to(&next).into_response())
+        }
+        _ => {
+            sqlx::query!(
+                "insert into login_attempts (username, client_addr, success) values ($1, $2, false)",
+                username,
+                addr
+            )
+            .execute(&mut *tx)
+            .await?;
+            audit::record(&mut tx, &anonymous, Entry::new("login_failed")).await?;
+            tx.commit().await?;
+            let page = LoginPage {
+                layout: Layout {
+                    user: None,
+                    csrf: csrf::token(&session).await?,
+                    demo: state.config.demo,
+                },
+                next,
+                username,
+                error: Some("Nama pengguna atau kata sandi salah.".into()),
+            };
+            Ok((StatusCode::UNAUTHORIZED, Html(page.render()?)).into_response())
+        }
+    }
+}
+
+async fn logout(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    session: Session,
+) -> Result<Response> {
+    let mut tx = state.db.begin().await?;
+    audit::record(
+        &mut tx,
+        &user.actor(),
+        Entry::new("logout").object("user", user.id),
+    )
+    .await?;
+    tx.commit().await?;
+    session.flush().await?;
+    Ok((
+        [(header::CACHE_CONTROL, "no-store")],
+        Redirect::to("/masuk"),
+    )
+        .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_local_paths_are_followed_after_login() {
+        assert_eq!(safe_next(Some("/provinsi/16")), "/provinsi/16");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+}

@@ -1,0 +1,243 @@
+//! Who is asking: roles, scopes, the `CurrentUser` extractor, login and logout, CSRF.
+//!
+//! Every page except `/masuk`, `/health` and static files takes a [`CurrentUser`]: without a
+//! valid session the visitor is sent to the login page and back afterwards. The user row is
+//! read on every request, so a deactivated account or a reset password ends open sessions at
+//! once.
+
+pub mod csrf;
+mod login;
+pub mod password;
+mod throttle;
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use serde::{Deserialize, Serialize};
+use tower_sessions::Session;
+
+use crate::audit::Actor;
+use crate::error::{AppError, Result};
+use crate::{AppState, Config};
+
+pub use login::SESSION_USER_KEY;
+
+pub fn router() -> Router<AppState> {
+    login::router()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Admin,
+    Kanwil,
+    Registrar,
+    Kpu,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Admin, Role::Kanwil, Role::Registrar, Role::Kpu];
+
+    pub fn parse(s: &str) -> Option<Role> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "admin" => Some(Role::Admin),
+            "kanwil" => Some(Role::Kanwil),
+            "registrar" => Some(Role::Registrar),
+            "kpu" => Some(Role::Kpu),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Kanwil => "kanwil",
+            Role::Registrar => "registrar",
+            Role::Kpu => "kpu",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Admin => "Admin Ditjenpas",
+            Role::Kanwil => "Staf Kanwil",
+            Role::Registrar => "Registrasi UPT",
+            Role::Kpu => "Penghubung KPU",
+        }
+    }
+}
+
+/// What part of the country a user may see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    National,
+    Province(String),
+    Facility { id: i64, province: String },
+}
+
+/// The logged-in user of this request.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub username: String,
+    pub role: Role,
+    pub scope: Scope,
+    /// "Nasional", the province name, or the facility name.
+    pub scope_name: String,
+    pub csrf: String,
+    pub demo: bool,
+    pub client_addr: String,
+}
+
+impl CurrentUser {
+    /// The province every list must be limited to, if any.
+    pub fn province_filter(&self) -> Option<&str> {
+        match &self.scope {
+            Scope::National => None,
+            Scope::Province(p) | Scope::Facility { province: p, .. } => Some(p),
+        }
+    }
+
+    /// The facility every list must be limited to, if any.
+    pub fn facility_filter(&self) -> Option<i64> {
+        match self.scope {
+            Scope::Facility { id, .. } => Some(id),
+            _ => None,
+        }
+    }
+
+    pub fn sees_province(&self, code: &str) -> bool {
+        self.province_filter().is_none_or(|p| p == code)
+    }
+
+    pub fn sees_facility(&self, id: i64, province: &str) -> bool {
+        self.sees_province(province) && self.facility_filter().is_none_or(|f| f == id)
+    }
+
+    /// 403 unless the user has one of `roles` (call after the scope check, which is a 404).
+    pub fn require(&self, roles: &[Role]) -> Result<()> {
+        if roles.contains(&self.role) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user_id: Some(self.id),
+            name: self.username.clone(),
+            client_addr: Some(self.client_addr.clone()),
+        }
+    }
+
+    pub fn layout(&self) -> Layout {
+        Layout {
+            user: Some(LayoutUser {
+                username: self.username.clone(),
+                role_label: self.role.label(),
+                scope_name: self.scope_name.clone(),
+                is_admin: self.role == Role::Admin,
+                sees_audit: matches!(self.role, Role::Admin | Role::Kanwil),
+            }),
+            csrf: self.csrf.clone(),
+            demo: self.demo,
+        }
+    }
+}
+
+/// What the page frame (`base.html`) shows: who is logged in, the logout form's token, and
+/// the demo banner.
+#[derive(Debug, Clone, Default)]
+pub struct Layout {
+    pub user: Option<LayoutUser>,
+    pub csrf: String,
+    pub demo: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct LayoutUser {
+    pub username: String,
+    pub role_label: &'static str,
+    pub scope_name: String,
+    pub is_admin: bool,
+    pub sees_audit: bool,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct SessionUser {
+    pub id: i64,
+    pub epoch: i32,
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        let session = Session::from_request_parts(parts, state)
+            .await
+            .map_err(|(_, msg)| AppError::Other(anyhow::anyhow!(msg)))?;
+        let next = parts
+            .uri
+            .path_and_query()
+            .map_or("/".to_owned(), |p| p.as_str().to_owned());
+        let Some(su) = session.get::<SessionUser>(SESSION_USER_KEY).await? else {
+            return Err(AppError::LoginRequired(next));
+        };
+        let row = sqlx::query!(
+            r#"select u.id, u.username, u.role, u.active, u.auth_epoch,
+                      u.province_code as user_province, u.facility_id,
+                      f.province_code as "facility_province?",
+                      coalesce(f.name, p.name, 'Nasional') as "scope_name!"
+               from users u
+               left join facilities f on f.id = u.facility_id
+               left join regions p on p.code = u.province_code
+               where u.id = $1"#,
+            su.id
+        )
+        .fetch_optional(&state.db)
+        .await?;
+        let Some(row) = row.filter(|r| r.active && r.auth_epoch == su.epoch) else {
+            session.flush().await?;
+            return Err(AppError::LoginRequired(next));
+        };
+        let role = Role::parse(&row.role).ok_or(AppError::Forbidden)?;
+        let scope = match (row.facility_id, row.facility_province, row.user_province) {
+            (Some(id), Some(province), _) => Scope::Facility { id, province },
+            (_, _, Some(province)) => Scope::Province(province),
+            _ => Scope::National,
+        };
+        Ok(CurrentUser {
+            id: row.id,
+            username: row.username,
+            role,
+            scope,
+            scope_name: row.scope_name,
+            csrf: csrf::token(&session).await?,
+            demo: state.config.demo,
+            client_addr: client_addr(parts, &state.config),
+        })
+    }
+}
+
+/// The client's address: the TCP peer, or the first `X-Forwarded-For` entry when Loksus is
+/// configured to sit behind a trusted reverse proxy.
+pub fn client_addr(parts: &Parts, config: &Config) -> String {
+    if config.trust_proxy
+        && let Some(forwarded) = parts
+            .headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+    {
+        return forwarded.to_owned();
+    }
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or_else(|| "unknown".to_owned(), |ci| ci.0.ip().to_string())
+}

@@ -1,0 +1,153 @@
+//! Accounts: the admin page to create, deactivate and reset users (`/admin/pengguna`).
+
+pub mod store;
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::auth::{CurrentUser, Layout, Role, password};
+use crate::error::{AppError, Result};
+pub use store::{NewUser, UserError};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/admin/pengguna", get(list_page).post(create))
+        .route("/admin/pengguna/{id}/status", post(set_status))
+        .route("/admin/pengguna/{id}/sandi", post(reset_password))
+}
+
+impl From<UserError> for AppError {
+    fn from(e: UserError) -> Self {
+        match e {
+            UserError::Invalid(msg) => AppError::BadRequest(msg),
+            UserError::NotFound => AppError::NotFound,
+            UserError::Database(e) => e.into(),
+        }
+    }
+}
+
+pub struct RoleOption {
+    pub value: &'static str,
+    pub label: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "users/list.html")]
+struct UsersPage {
+    layout: Layout,
+    users: Vec<store::UserRow>,
+    roles: Vec<RoleOption>,
+    /// Shown once after creating or resetting: (username, password).
+    secret: Option<(String, String)>,
+    error: Option<String>,
+}
+
+async fn render(
+    state: &AppState,
+    user: &CurrentUser,
+    secret: Option<(String, String)>,
+    error: Option<String>,
+) -> Result<Html<String>> {
+    let page = UsersPage {
+        layout: user.layout(),
+        users: store::list(&state.db).await?,
+        roles: Role::ALL
+            .iter()
+            .map(|r| RoleOption {
+                value: r.as_str(),
+                label: r.label(),
+            })
+            .collect(),
+        secret,
+        error,
+    };
+    Ok(Html(page.render()?))
+}
+
+async fn list_page(State(state): State<AppState>, user: CurrentUser) -> Result<Html<String>> {
+    user.require(&[Role::Admin])?;
+    render(&state, &user, None, None).await
+}
+
+#[derive(Deserialize)]
+struct CreateForm {
+    username: String,
+    role: String,
+    #[serde(default)]
+    province: String,
+    #[serde(default)]
+    facility: String,
+    #[serde(default)]
+    password: String,
+}
+
+async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(form): Form<CreateForm>,
+) -> Result<Response> {
+    user.require(&[Role::Admin])?;
+    let Some(role) = Role::parse(&form.role) else {
+        return Err(AppError::BadRequest("Peran tidak dikenal.".into()));
+    };
+    let generated = form.password.is_empty();
+    let password = if generated {
+        password::generate()
+    } else {
+        form.password
+    };
+    let new = NewUser {
+        username: form.username.clone(),
+        role,
+        province_code: Some(form.province),
+        facility_code: Some(form.facility),
+        password: password.clone(),
+    };
+    match store::create(&state.db, new, &user.actor()).await {
+        Ok(_) => {
+            let secret = generated.then(|| (form.username.trim().to_lowercase(), password));
+            Ok(render(&state, &user, secret, None).await?.into_response())
+        }
+        Err(UserError::Invalid(msg)) => {
+            let page = render(&state, &user, None, Some(msg)).await?;
+            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+struct StatusForm {
+    active: bool,
+}
+
+async fn set_status(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(form): Form<StatusForm>,
+) -> Result<Redirect> {
+    user.require(&[Role::Admin])?;
+    store::set_active(&state.db, id, form.active, &user.actor()).await?;
+    Ok(Redirect::to("/admin/pengguna"))
+}
+
+async fn reset_password(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Html<String>> {
+    user.require(&[Role::Admin])?;
+    let username = sqlx::query_scalar!("select username from users where id = $1", id)
+        .fetch_optional(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let new_password = password::generate();
+    store::set_password(&state.db, &username, new_password.clone(), &user.actor()).await?;
+    render(&state, &user, Some((username, new_password)), None).await
+}

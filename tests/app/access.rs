@@ -1,0 +1,459 @@
+//! Roles and scopes against every route: allowed, 404 outside the scope, 403 for a forbidden
+//! action on a visible object, and the login page for visitors. New routes join `ROUTES`.
+
+use loksus::auth::Role;
+use reqwest::StatusCode;
+
+use crate::helpers::{Browser, TestApp, row_cells};
+
+/// The users every route is tried with, in the column order of `ROUTES`.
+const WHO: [&str; 7] = [
+    "anonymous",
+    "admin",
+    "kanwil-16",
+    "kanwil-31",
+    "registrar-lubuklinggau",
+    "kpu-16",
+    "kpu-national",
+];
+
+const OK: u16 = 200;
+const LOGIN: u16 = 303; // redirect to the login page
+const NF: u16 = 404;
+const FB: u16 = 403;
+const FORM: u16 = 303; // a successful form post redirects to the result
+
+enum Req {
+    Get(&'static str),
+    /// A form submitted with a valid CSRF token.
+    Post(&'static str, &'static [(&'static str, &'static str)]),
+}
+
+const FACILITY_FORM: &[(&str, &str)] = &[
+    ("name", "Lapas Kelas IIA Lubuklinggau"),
+    ("facility_type", "lapas"),
+    ("class", "IIA"),
+    ("inmates", "1160"),
+];
+
+const ROUTES: &[(Req, [u16; 7])] = &[
+    (Req::Get("/"), [LOGIN, OK, OK, OK, OK, OK, OK]),
+    (Req::Get("/provinsi/16"), [LOGIN, OK, OK, NF, OK, OK, OK]),
+    (Req::Get("/provinsi/31"), [LOGIN, OK, NF, OK, NF, NF, OK]),
+    (
+        Req::Get("/fasilitas/lapas-lubuklinggau"),
+        [LOGIN, OK, OK, NF, OK, OK, OK],
+    ),
+    (
+        Req::Get("/fasilitas/lapas-palembang"),
+        [LOGIN, OK, OK, NF, NF, OK, OK],
+    ),
+    (
+        Req::Get("/fasilitas/lapas-cipinang"),
+        [LOGIN, OK, NF, OK, NF, NF, OK],
+    ),
+    (
+        Req::Get("/fasilitas/lapas-lubuklinggau/ubah"),
+        [LOGIN, OK, OK, NF, FB, FB, FB],
+    ),
+    (
+        Req::Get("/fasilitas/lapas-cipinang/ubah"),
+        [LOGIN, OK, NF, OK, NF, NF, FB],
+    ),
+    (Req::Get("/admin/pengguna"), [LOGIN, OK, FB, FB, FB, FB, FB]),
+    (Req::Get("/audit"), [LOGIN, OK, OK, OK, FB, FB, FB]),
+    (Req::Get("/masuk"), [OK, OK, OK, OK, OK, OK, OK]),
+    (Req::Get("/health"), [OK, OK, OK, OK, OK, OK, OK]),
+    (Req::Get("/static/style.css"), [OK, OK, OK, OK, OK, OK, OK]),
+    (
+        Req::Post("/fasilitas/lapas-lubuklinggau/ubah", FACILITY_FORM),
+        [LOGIN, FORM, FORM, NF, FB, FB, FB],
+    ),
+    (
+        Req::Post("/admin/pengguna", &[("username", "baru"), ("role", "kpu")]),
+        [LOGIN, OK, FB, FB, FB, FB, FB],
+    ),
+    (
+        Req::Post("/admin/pengguna/1/status", &[("active", "true")]),
+        [LOGIN, FORM, FB, FB, FB, FB, FB],
+    ),
+];
+
+async fn browsers(app: &TestApp) -> Vec<Browser> {
+    vec![
+        app.browser(),
+        app.admin().await,
+        app.login(Role::Kanwil, Some("16"), None).await,
+        app.login(Role::Kanwil, Some("31"), None).await,
+        app.login(Role::Registrar, None, Some("lapas-lubuklinggau"))
+            .await,
+        app.login(Role::Kpu, Some("16"), None).await,
+        app.login(Role::Kpu, None, None).await,
+    ]
+}
+
+#[tokio::test]
+async fn every_route_answers_each_role_as_specified() {
+    let app = TestApp::spawn_with_demo().await;
+    let who = browsers(&app).await;
+    let mut wrong = Vec::new();
+    for (req, expected) in ROUTES {
+        for (i, browser) in who.iter().enumerate() {
+            let (label, status) = match req {
+                Req::Get(path) => (format!("GET {path}"), browser.get(path).await.0),
+                Req::Post(path, fields) => {
+                    let resp = browser.post(path, fields).await;
+                    (format!("POST {path}"), resp.status())
+                }
+            };
+            if status.as_u16() != expected[i] {
+                wrong.push(format!(
+                    "{label} as {}: {status}, expected {}",
+                    WHO[i], expected[i]
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[tokio::test]
+async fn visitors_are_sent_to_the_login_page_and_back() {
+    let app = TestApp::spawn_with_demo().await;
+    app.login(Role::Kanwil, Some("16"), None).await; // creates kanwil-<n>
+    let browser = app.browser();
+    let resp = browser
+        .client
+        .get(browser.url("/provinsi/16"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    assert_eq!(resp.headers()["location"], "/masuk?next=%2Fprovinsi%2F16");
+
+    let username: String = sqlx::query_scalar(
+        "select username from users where role = 'kanwil' and username <> 'kanwil-sumsel'",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let resp = browser
+        .post(
+            "/masuk",
+            &[
+                ("username", &username),
+                ("password", "kata-sandi-uji-123"),
+                ("next", "/provinsi/16"),
+            ],
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    assert_eq!(resp.headers()["location"], "/provinsi/16");
+    let cookie = resp.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Lax"), "{cookie}");
+    assert_eq!(browser.get("/provinsi/16").await.0, StatusCode::OK);
+
+    // Logging out ends the session at once.
+    let resp = browser.post("/keluar", &[]).await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    assert_eq!(browser.get("/provinsi/16").await.0, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn registrar_never_sees_another_facility() {
+    let app = TestApp::spawn_with_demo().await;
+    let registrar = app
+        .login(Role::Registrar, None, Some("lapas-lubuklinggau"))
+        .await;
+    let other_names: Vec<String> =
+        sqlx::query_scalar("select name from facilities where code <> 'lapas-lubuklinggau'")
+            .fetch_all(&app.db.pool)
+            .await
+            .unwrap();
+    for path in [
+        "/",
+        "/provinsi/16",
+        "/fasilitas/lapas-lubuklinggau",
+        "/masuk",
+    ] {
+        let (status, body) = registrar.get(path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        for name in &other_names {
+            assert!(!body.contains(name.as_str()), "{path} shows {name}");
+        }
+    }
+    // The dashboard counts only the registrar's facility.
+    let (_, body) = registrar.get("/").await;
+    let row = row_cells(&body, r#"data-province="16""#);
+    assert_eq!(row[1..4], ["1", "4", "1.160"]);
+    assert!(!body.contains(r#"data-province="31""#));
+}
+
+#[tokio::test]
+async fn missing_or_wrong_csrf_token_is_refused_and_changes_nothing() {
+    let app = TestApp::spawn_with_demo().await;
+    let kanwil = app.login(Role::Kanwil, Some("16"), None).await;
+    let inmates = || async {
+        sqlx::query_scalar::<_, i32>(
+            "select inmates from facilities where code = 'lapas-lubuklinggau'",
+        )
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap()
+    };
+    let before = inmates().await;
+    let fields = [
+        ("name", "Lapas Kelas IIA Lubuklinggau"),
+        ("facility_type", "lapas"),
+        ("class", "IIA"),
+        ("inmates", "9999"),
+    ];
+    let resp = kanwil
+        .post_raw("/fasilitas/lapas-lubuklinggau/ubah", &fields)
+        .await;
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    let mut with_wrong = fields.to_vec();
+    with_wrong.push(("csrf", "0000"));
+    let resp = kanwil
+        .post_raw("/fasilitas/lapas-lubuklinggau/ubah", &with_wrong)
+        .await;
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    assert!(
+        resp.text()
+            .await
+            .unwrap()
+            .contains("Formulir tidak dapat diproses")
+    );
+    assert_eq!(inmates().await, before);
+
+    // With the token the same change goes through, audited with its values.
+    let resp = kanwil
+        .post("/fasilitas/lapas-lubuklinggau/ubah", &fields)
+        .await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    assert_eq!(inmates().await, 9999);
+    let (before_json, after_json): (serde_json::Value, serde_json::Value) =
+        sqlx::query_as("select before, after from audit_log where action = 'facility.update'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(before_json["inmates"], before);
+    assert_eq!(after_json["inmates"], 9999);
+}
+
+#[tokio::test]
+async fn sixth_bad_password_answers_429() {
+    let app = TestApp::spawn_with_demo().await;
+    let browser = app.browser();
+    for attempt in 1..=5 {
+        let resp = browser.log_in("admin", "salah-salah-salah").await;
+        assert_eq!(resp.status(), StatusCode::UNAUTHORIZED, "attempt {attempt}");
+        assert!(
+            resp.text()
+                .await
+                .unwrap()
+                .contains("Nama pengguna atau kata sandi salah")
+        );
+    }
+    let resp = browser.log_in("admin", "salah-salah-salah").await;
+    assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = resp.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=900).contains(&wait), "{wait}");
+    let throttled: i64 =
+        sqlx::query_scalar("select count(*) from audit_log where action = 'login_throttled'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(throttled, 1);
+    let failed: i64 =
+        sqlx::query_scalar("select count(*) from audit_log where action = 'login_failed'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(failed, 5);
+}
+
+#[tokio::test]
+async fn unknown_user_and_wrong_password_look_the_same() {
+    let app = TestApp::spawn_with_demo().await;
+    let browser = app.browser();
+    let a = browser.log_in("tidak-ada", "salah-salah-salah").await;
+    let b = browser.log_in("admin", "salah-salah-salah").await;
+    assert_eq!(a.status(), b.status());
+}
+
+#[tokio::test]
+async fn deactivated_user_loses_the_open_session_at_once() {
+    let app = TestApp::spawn_with_demo().await;
+    let admin = app.admin().await;
+    let kpu = app.login(Role::Kpu, Some("16"), None).await;
+    assert_eq!(kpu.get("/").await.0, StatusCode::OK);
+    let id: i64 =
+        sqlx::query_scalar("select id from users where role = 'kpu' and username <> 'kpu-sumsel'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    let resp = admin
+        .post(
+            &format!("/admin/pengguna/{id}/status"),
+            &[("active", "false")],
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    assert_eq!(kpu.get("/").await.0, StatusCode::SEE_OTHER);
+    // And cannot log in again.
+    let username: String = sqlx::query_scalar("select username from users where id = $1")
+        .bind(id)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let resp = kpu.log_in(&username, "kata-sandi-uji-123").await;
+    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn password_reset_ends_sessions_and_shows_the_new_password_once() {
+    let app = TestApp::spawn_with_demo().await;
+    let admin = app.admin().await;
+    let kanwil = app.login(Role::Kanwil, Some("16"), None).await;
+    let (id, username): (i64, String) = sqlx::query_as(
+        "select id, username from users where role = 'kanwil' and username <> 'kanwil-sumsel'",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let resp = admin
+        .post(&format!("/admin/pengguna/{id}/sandi"), &[])
+        .await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let body = resp.text().await.unwrap();
+    let at = body.find(r#"<span class="secret">"#).unwrap() + r#"<span class="secret">"#.len();
+    let new_password = &body[at..at + 16];
+    assert_eq!(kanwil.get("/").await.0, StatusCode::SEE_OTHER);
+    let resp = kanwil.log_in(&username, new_password).await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn admin_creates_a_user_who_can_log_in() {
+    let app = TestApp::spawn_with_demo().await;
+    let admin = app.admin().await;
+    let resp = admin
+        .post(
+            "/admin/pengguna",
+            &[
+                ("username", "registrar-palembang"),
+                ("role", "registrar"),
+                ("facility", "lapas-palembang"),
+                ("password", "sandi-panjang-sekali"),
+            ],
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let browser = app.browser();
+    let resp = browser
+        .log_in("registrar-palembang", "sandi-panjang-sekali")
+        .await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        browser.get("/fasilitas/lapas-palembang").await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        browser.get("/fasilitas/lapas-lubuklinggau").await.0,
+        StatusCode::NOT_FOUND
+    );
+
+    // Bad input: a clear message, nothing created.
+    let resp = admin
+        .post(
+            "/admin/pengguna",
+            &[
+                ("username", "kanwil-x"),
+                ("role", "kanwil"),
+                ("password", "pendek"),
+            ],
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        resp.text()
+            .await
+            .unwrap()
+            .contains("Kata sandi minimal 10 karakter")
+    );
+    let n: i64 = sqlx::query_scalar("select count(*) from users where username = 'kanwil-x'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(n, 0);
+}
+
+#[tokio::test]
+async fn user_input_is_escaped_on_every_page() {
+    let app = TestApp::spawn_with_demo().await;
+    let kanwil = app.login(Role::Kanwil, Some("16"), None).await;
+    let resp = kanwil
+        .post(
+            "/fasilitas/lapas-lubuklinggau/ubah",
+            &[
+                ("name", "<script>alert(1)</script>"),
+                ("facility_type", "lapas"),
+                ("class", "IIA"),
+                ("inmates", "1160"),
+            ],
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    for path in ["/fasilitas/lapas-lubuklinggau", "/provinsi/16", "/audit"] {
+        let (_, body) = kanwil.get(path).await;
+        assert!(!body.contains("<script>alert(1)</script>"), "{path}");
+        assert!(
+            body.contains("&#60;script&#62;alert(1)&#60;/script&#62;")
+                || body.contains("&lt;script&gt;"),
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn audit_page_is_scoped_to_the_kanwil_province() {
+    let app = TestApp::spawn_with_demo().await;
+    let kanwil16 = app.login(Role::Kanwil, Some("16"), None).await;
+    let kanwil31 = app.login(Role::Kanwil, Some("31"), None).await;
+    let admin = app.admin().await;
+    let form = |name| {
+        [
+            ("name", name),
+            ("facility_type", "lapas"),
+            ("class", "I"),
+            ("inmates", "3000"),
+        ]
+    };
+    kanwil31
+        .post(
+            "/fasilitas/lapas-cipinang/ubah",
+            &form("Lapas Kelas I Cipinang (diubah)"),
+        )
+        .await;
+    kanwil16
+        .post(
+            "/fasilitas/lapas-palembang/ubah",
+            &form("Lapas Kelas I Palembang (diubah)"),
+        )
+        .await;
+    let (_, body) = kanwil16.get("/audit").await;
+    assert!(body.contains("Lapas Kelas I Palembang (diubah)"));
+    assert!(!body.contains("Cipinang (diubah)"));
+    // Even asking for another province shows only their own.
+    let (_, body) = kanwil16.get("/audit?provinsi=31").await;
+    assert!(!body.contains("Cipinang (diubah)"));
+    let (_, body) = admin.get("/audit?fasilitas=lapas-cipinang").await;
+    assert!(body.contains("Cipinang (diubah)"));
+    assert!(!body.contains("Palembang (diubah)"));
+}
