@@ -12,6 +12,10 @@ use tokio::net::TcpListener;
 use crate::audit::Actor;
 use crate::auth::{Role, password};
 use crate::db::Database;
+use crate::rolls::{
+    self,
+    import::{ImportError, Mode, Options},
+};
 use crate::users::{self, NewUser};
 use crate::{AppState, Config, demo};
 
@@ -52,12 +56,55 @@ pub enum Command {
         #[command(subcommand)]
         command: DemoCommand,
     },
+    /// Inmate voter rolls.
+    Roll {
+        #[command(subcommand)]
+        command: RollCommand,
+    },
     /// Manage user accounts.
     User {
         #[command(subcommand)]
         command: UserCommand,
     },
 }
+
+#[derive(Debug, Subcommand)]
+pub enum RollCommand {
+    /// Import a roll file (CSV) into a facility's roll. Exit 0 when written (or valid, with
+    /// --dry-run), 1 when rows were rejected and nothing was written, 2 for usage errors.
+    Import {
+        /// The CSV file (see the README for its columns).
+        file: PathBuf,
+        /// Facility code, e.g. lapas-lubuklinggau.
+        #[arg(long)]
+        facility: String,
+        /// Election slug (default: the latest election by voting day).
+        #[arg(long)]
+        election: Option<String>,
+        /// upsert: add and update; replace: the file is the whole roll, absent inmates depart.
+        #[arg(long, default_value = "upsert", value_parser = ["upsert", "replace"])]
+        mode: String,
+        /// Write the valid rows even when some rows are rejected.
+        #[arg(long)]
+        skip_invalid: bool,
+        /// Accept a NIK on another facility's roll as a transfer to this facility.
+        #[arg(long)]
+        accept_transfers: bool,
+        /// Check the file and report, but write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+/// A command-line mistake (unknown facility, unreadable file): exit status 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// Rows were rejected and nothing was written: exit status 1, errors already printed.
+#[derive(Debug, thiserror::Error)]
+#[error("rows were rejected; nothing was written")]
+pub struct Rejected;
 
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
@@ -149,6 +196,7 @@ impl Cli {
                 command: DemoCommand::Load,
             } => demo_load(&db).await,
             Command::User { command } => user_command(&db, command).await,
+            Command::Roll { command } => roll_command(&db, command).await,
         };
         db.close().await;
         result
@@ -181,6 +229,66 @@ fn print_accounts(accounts: &[demo::DemoAccount]) {
             a.username, a.role, scope, a.password
         );
     }
+}
+
+async fn roll_command(db: &Database, command: RollCommand) -> anyhow::Result<()> {
+    let RollCommand::Import {
+        file,
+        facility,
+        election,
+        mode,
+        skip_invalid,
+        accept_transfers,
+        dry_run,
+    } = command;
+    let roll = rolls::find(&db.pool, &facility, election.as_deref())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .ok_or_else(|| {
+            UsageError(format!(
+                "unknown facility {facility} or election {}",
+                election.as_deref().unwrap_or("(latest)")
+            ))
+        })?;
+    let input = std::fs::File::open(&file)
+        .map_err(|e| UsageError(format!("cannot open {}: {e}", file.display())))?;
+    let opts = Options {
+        mode: Mode::parse(&mode).unwrap_or(Mode::Upsert),
+        skip_invalid,
+        accept_transfers,
+        dry_run,
+    };
+    let today = time::OffsetDateTime::now_utc().date();
+    let report = match rolls::import::import(
+        &db.pool,
+        &roll.target(),
+        input,
+        opts,
+        &Actor::command_line(),
+        today,
+    )
+    .await
+    {
+        Ok(r) => r,
+        Err(ImportError::File(msg)) => {
+            eprintln!("{}: {msg}", file.display());
+            println!("{}", rolls::import::Report::default().summary_line());
+            return Err(Rejected.into());
+        }
+        Err(ImportError::Database(e)) => return Err(e.into()),
+    };
+    for e in &report.errors {
+        let column = if e.column.is_empty() { "-" } else { e.column };
+        eprintln!("row {}, column {column}: {}", e.line, e.message);
+    }
+    if report.transferred > 0 {
+        println!("transferred from other facilities {}", report.transferred);
+    }
+    println!("{}", report.summary_line());
+    if report.rejected > 0 && !skip_invalid {
+        return Err(Rejected.into());
+    }
+    Ok(())
 }
 
 /// The password for `user add` / `user passwd`: generated (and printed) or read from stdin.

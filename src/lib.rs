@@ -14,6 +14,7 @@
 //! - [`format`]: Indonesian numbers and dates.
 //! - `reports`: the national dashboard.
 //! - `facilities`: province and facility pages, editing a facility.
+//! - [`rolls`]: inmate voter rolls: import, NIK checks, eligibility, the roll pages.
 //! - [`users`]: accounts (the admin page and the store `loksus user` uses).
 //! - `web`: static files, `/health`, 404 and the middleware stack.
 
@@ -27,6 +28,7 @@ pub mod elections;
 pub mod error;
 pub mod figures;
 pub mod format;
+pub mod rolls;
 pub mod users;
 
 mod facilities;
@@ -70,6 +72,7 @@ pub fn app(state: AppState) -> Router {
         .merge(auth::router())
         .merge(users::router())
         .merge(audit::router())
+        .merge(rolls::router())
         .merge(web::router())
         .fallback(web::not_found)
         .with_state(state)

@@ -12,6 +12,11 @@ async fn main() -> std::process::ExitCode {
     let cli = loksus::cli::Cli::parse();
     match cli.run().await {
         Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) if e.is::<loksus::cli::Rejected>() => std::process::ExitCode::from(1),
+        Err(e) if e.is::<loksus::cli::UsageError>() => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::from(2)
+        }
         Err(e) => {
             eprintln!("error: {e:#}");
             std::process::ExitCode::FAILURE

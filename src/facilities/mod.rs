@@ -149,6 +149,7 @@ pub struct FacilityPage {
     pub kabkota: String,
     pub illustrative: bool,
     pub can_edit: bool,
+    pub can_read_roll: bool,
     pub stations: Vec<StationRow>,
     pub total: CountsView,
 }
@@ -224,6 +225,7 @@ async fn facility(
                 user.role,
                 crate::auth::Role::Admin | crate::auth::Role::Kanwil
             ),
+            can_read_roll: user.role != crate::auth::Role::Kpu,
             stations,
             total: total.display(),
         }

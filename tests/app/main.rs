@@ -7,3 +7,4 @@ mod cli;
 mod demo;
 mod pages;
 mod platform;
+mod rolls;

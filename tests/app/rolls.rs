@@ -1,0 +1,505 @@
+//! Voter rolls: import semantics, eligibility in SQL against the pure rule, and the pages.
+
+use loksus::audit::Actor;
+use loksus::auth::Role;
+use loksus::rolls::eligibility::{self, Facts, Rule};
+use loksus::rolls::import::{self, Mode, Options, Report};
+use loksus::rolls::{self, parse};
+use reqwest::StatusCode;
+use time::macros::date;
+
+use crate::helpers::{TestApp, TestDb, csrf_in};
+
+const HEADER: &str = "nik,nama,tanggal_lahir,jenis_kelamin,status,status_perkawinan,kode_wilayah_asal,hak_pilih_dicabut,tanggal_bebas,daftar";
+const BUDI: &str = "1674011508900001,Budi Santoso,1990-08-15,L,NAPI,KAWIN,16.74.01,N,,DPTB";
+const SITI: &str = "1674015203950002,Siti Aminah,12-03-1995,P,TAHANAN,BELUM KAWIN,16.74.02,N,,DPT";
+const ANDI: &str = "1671010101000003,Andi Wijaya,2000-01-01,L,NAPI,,,,,";
+
+fn file(rows: &[&str]) -> String {
+    let mut s = String::from(HEADER);
+    for r in rows {
+        s.push('\n');
+        s.push_str(r);
+    }
+    s.push('\n');
+    s
+}
+
+fn opts() -> Options {
+    Options {
+        mode: Mode::Upsert,
+        skip_invalid: false,
+        accept_transfers: false,
+        dry_run: false,
+    }
+}
+
+async fn import_into(db: &TestDb, facility: &str, content: &str, o: Options) -> Report {
+    let roll = rolls::find(&db.pool, facility, None)
+        .await
+        .unwrap()
+        .unwrap();
+    import::import(
+        &db.pool,
+        &roll.target(),
+        content.as_bytes(),
+        o,
+        &Actor::command_line(),
+        date!(2026 - 11 - 28),
+    )
+    .await
+    .unwrap()
+}
+
+async fn demo_db() -> TestDb {
+    let db = TestDb::new().await;
+    loksus::demo::load(&db.pool).await.unwrap();
+    db
+}
+
+async fn active(db: &TestDb, facility: &str) -> Vec<String> {
+    sqlx::query_scalar(
+        "select v.name from voters v join facilities f on f.id = v.facility_id
+         where f.code = $1 and v.status = 'active' order by v.name",
+    )
+    .bind(facility)
+    .fetch_all(&db.pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn import_adds_then_reimport_changes_nothing() {
+    let db = demo_db().await;
+    let content = file(&[BUDI, SITI, ANDI]);
+    let r = import_into(&db, "lapas-lubuklinggau", &content, opts()).await;
+    assert!(r.written);
+    assert_eq!(
+        r.summary_line(),
+        "inserted 3, updated 0, unchanged 0, departed 0, rejected 0, flagged 1"
+    );
+    let again = import_into(&db, "lapas-lubuklinggau", &content, opts()).await;
+    assert_eq!(
+        again.summary_line(),
+        "inserted 0, updated 0, unchanged 3, departed 0, rejected 0, flagged 1"
+    );
+    // A changed row is an update, audited with before and after.
+    let changed = file(&[&BUDI.replace("DPTB", "DPT"), SITI, ANDI]);
+    let r = import_into(&db, "lapas-lubuklinggau", &changed, opts()).await;
+    assert_eq!((r.updated, r.unchanged), (1, 2));
+    let (before, after): (serde_json::Value, serde_json::Value) =
+        sqlx::query_as("select before, after from audit_log where action = 'voter.update'")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        (before["list"].as_str(), after["list"].as_str()),
+        (Some("dptb"), Some("dpt"))
+    );
+}
+
+#[tokio::test]
+async fn semicolon_bom_and_crlf_files_import_like_plain_ones() {
+    let db = demo_db().await;
+    let content = format!(
+        "\u{feff}{}",
+        file(&[BUDI, SITI]).replace(',', ";").replace('\n', "\r\n")
+    );
+    let r = import_into(&db, "lapas-lubuklinggau", &content, opts()).await;
+    assert_eq!((r.inserted, r.rejected), (2, 0), "{:?}", r.errors);
+    // Tabs, quoted fields and columns in another order, upper case.
+    let tabbed = "NAMA\tNIK\tSTATUS\tJENIS_KELAMIN\tTANGGAL_LAHIR\n\"Budi Santoso\"\t1674011508900001\tnapi\tl\t15/08/1990\n";
+    let r = import_into(&db, "lapas-lubuklinggau", tabbed, opts()).await;
+    assert_eq!(
+        (r.inserted, r.updated, r.rejected),
+        (0, 1, 0),
+        "{:?}",
+        r.errors
+    );
+}
+
+#[tokio::test]
+async fn one_bad_row_means_nothing_is_written_unless_asked() {
+    let db = demo_db().await;
+    let content = file(&[
+        BUDI,
+        "12345,Salah NIK,1990-01-01,L,NAPI,,,,,",
+        SITI,
+        &BUDI.replace("Budi Santoso", "Budi Kembar"),
+    ]);
+    let r = import_into(&db, "lapas-lubuklinggau", &content, opts()).await;
+    assert!(!r.written);
+    assert_eq!(r.rejected, 3);
+    let msgs: Vec<(u64, &str, &str)> = r
+        .errors
+        .iter()
+        .map(|e| (e.line, e.column, e.message.as_str()))
+        .collect();
+    assert_eq!(
+        msgs[0],
+        (
+            2,
+            "nik",
+            "NIK 1674011508900001 muncul lebih dari sekali di berkas (juga baris 5)"
+        )
+    );
+    assert_eq!(msgs[1], (3, "nik", "NIK harus 16 angka: \"12345\""));
+    assert_eq!(msgs[2].0, 5);
+    assert!(active(&db, "lapas-lubuklinggau").await.is_empty());
+
+    let skip = Options {
+        skip_invalid: true,
+        ..opts()
+    };
+    let r = import_into(&db, "lapas-lubuklinggau", &content, skip).await;
+    assert!(r.written);
+    assert_eq!((r.inserted, r.rejected), (1, 3));
+    assert_eq!(active(&db, "lapas-lubuklinggau").await, ["Siti Aminah"]);
+}
+
+#[tokio::test]
+async fn a_dry_run_reports_and_writes_nothing() {
+    let db = demo_db().await;
+    let r = import_into(
+        &db,
+        "lapas-lubuklinggau",
+        &file(&[BUDI, SITI]),
+        Options {
+            dry_run: true,
+            ..opts()
+        },
+    )
+    .await;
+    assert_eq!(r.inserted, 2);
+    assert!(!r.written);
+    assert!(active(&db, "lapas-lubuklinggau").await.is_empty());
+}
+
+#[tokio::test]
+async fn replace_mode_marks_absent_inmates_departed_and_keeps_them() {
+    let db = demo_db().await;
+    import_into(
+        &db,
+        "lapas-lubuklinggau",
+        &file(&[BUDI, SITI, ANDI]),
+        opts(),
+    )
+    .await;
+    let r = import_into(
+        &db,
+        "lapas-lubuklinggau",
+        &file(&[BUDI]),
+        Options {
+            mode: Mode::Replace,
+            ..opts()
+        },
+    )
+    .await;
+    assert_eq!(
+        r.summary_line(),
+        "inserted 0, updated 0, unchanged 1, departed 2, rejected 0, flagged 0"
+    );
+    assert_eq!(active(&db, "lapas-lubuklinggau").await, ["Budi Santoso"]);
+    let total: i64 = sqlx::query_scalar("select count(*) from voters")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(total, 3);
+    // Coming back reactivates them.
+    let r = import_into(&db, "lapas-lubuklinggau", &file(&[BUDI, SITI]), opts()).await;
+    assert_eq!((r.updated, r.unchanged), (1, 1));
+}
+
+#[tokio::test]
+async fn nik_on_another_roll_is_refused_or_taken_as_a_transfer() {
+    let db = demo_db().await;
+    import_into(&db, "lapas-palembang", &file(&[BUDI]), opts()).await;
+    let r = import_into(&db, "lapas-lubuklinggau", &file(&[BUDI, SITI]), opts()).await;
+    assert!(!r.written);
+    assert_eq!(r.rejected, 1);
+    assert!(
+        r.errors[0].message.contains("Lapas Kelas I Palembang"),
+        "{}",
+        r.errors[0].message
+    );
+
+    let r = import_into(
+        &db,
+        "lapas-lubuklinggau",
+        &file(&[BUDI, SITI]),
+        Options {
+            accept_transfers: true,
+            ..opts()
+        },
+    )
+    .await;
+    assert!(r.written);
+    assert_eq!((r.inserted, r.transferred), (2, 1));
+    assert!(active(&db, "lapas-palembang").await.is_empty());
+    let (reason, from): (String, String) = sqlx::query_as(
+        "select old.departed_reason, f.code from voters old
+         join voters new on new.nik = old.nik and new.status = 'active'
+         join facilities f on f.id = new.transferred_from
+         where old.status = 'departed'",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(reason, "dipindahkan ke Lapas Kelas IIA Lubuklinggau");
+    assert_eq!(from, "lapas-palembang");
+    let audited: i64 =
+        sqlx::query_scalar("select count(*) from audit_log where action = 'voter.transfer_out'")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    assert_eq!(audited, 1);
+}
+
+#[tokio::test]
+async fn sql_eligibility_agrees_with_the_rule_for_every_reason() {
+    let db = demo_db().await;
+    let rows = [
+        "1674011402070001,Tepat Tujuh Belas,2007-02-14,L,NAPI,,,,,",
+        "1674011502070002,Kurang Sehari,2007-02-15,L,NAPI,,,,,",
+        "1674010106070003,Kawin Enam Belas,2007-06-01,L,NAPI,KAWIN,,,,",
+        "1674011508900004,Dicabut,1990-08-15,L,NAPI,,,Y,,",
+        "1674011508900005,Bebas Hari H,1990-08-15,L,NAPI,,,,2024-02-14,",
+        "1674011508900006,Bebas Sesudah,1990-08-15,L,NAPI,,,,2024-02-15,",
+        ",Tanpa NIK,1990-08-15,L,NAPI,,,,,",
+        "1674011608900007,NIK Tak Cocok,1990-08-15,L,NAPI,,,,,",
+    ];
+    let content = rows.join("\n");
+    let r = import_into(
+        &db,
+        "lapas-lubuklinggau",
+        &format!("{HEADER}\n{content}\n"),
+        opts(),
+    )
+    .await;
+    assert_eq!(r.inserted, 8, "{:?}", r.errors);
+    let found: Vec<(String, Vec<String>)> = sqlx::query_as(
+        "select v.name, voter_reasons(v.birth_date, v.marital_status, v.rights_revoked,
+                    v.release_date, v.nik, v.nik_flag, v.home_region_code,
+                    e.voting_day, e.kind, e.region_code)
+         from voters v join elections e on e.id = v.election_id order by v.id",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .unwrap();
+    let expected: [&[&str]; 8] = [
+        &[],
+        &["under_age"],
+        &[],
+        &["rights_revoked"],
+        &["released"],
+        &[],
+        &["no_valid_nik"],
+        &["no_valid_nik"],
+    ];
+    let rule = Rule {
+        voting_day: date!(2024 - 02 - 14),
+        pilkada_region: None,
+    };
+    let header = parse::Header::parse(HEADER.split(',')).unwrap();
+    for ((line, (name, sql)), want) in rows.iter().zip(&found).zip(expected) {
+        assert_eq!(sql, want, "{name}");
+        let v = parse::parse_row(
+            &header,
+            &csv::StringRecord::from(line.split(',').collect::<Vec<_>>()),
+            2,
+            date!(2026 - 11 - 28),
+        )
+        .unwrap();
+        let facts = Facts {
+            birth_date: v.birth_date,
+            marital_status: v.marital_status,
+            rights_revoked: v.rights_revoked,
+            release_date: v.release_date,
+            valid_nik: v.nik.is_some() && v.flag.is_none(),
+            home_region: v.home_region_code.as_deref(),
+        };
+        let rust: Vec<&str> = eligibility::reasons(&facts, &rule)
+            .iter()
+            .map(|r| r.code())
+            .collect();
+        assert_eq!(rust, want, "{name}");
+    }
+}
+
+#[tokio::test]
+async fn registrar_imports_through_the_page_in_two_steps() {
+    let app = TestApp::spawn_with_demo().await;
+    let registrar = app
+        .login(Role::Registrar, None, Some("lapas-lubuklinggau"))
+        .await;
+    let (status, page) = registrar
+        .get("/fasilitas/lapas-lubuklinggau/daftar/impor")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let token = csrf_in(&page).unwrap_or_else(|| registrar_token(&page));
+    let content = file(&[BUDI, SITI, "12345,Salah,1990-01-01,L,NAPI,,,,,"]);
+    let upload = |content: String, skip: bool| {
+        let mut form = reqwest::multipart::Form::new()
+            .part(
+                "berkas",
+                reqwest::multipart::Part::bytes(content.into_bytes()).file_name("daftar.csv"),
+            )
+            .text("mode", "upsert");
+        if skip {
+            form = form.text("lewati_salah", "1");
+        }
+        registrar
+            .client
+            .post(registrar.url(&format!(
+                "/fasilitas/lapas-lubuklinggau/daftar/impor?csrf={token}"
+            )))
+            .multipart(form)
+            .send()
+    };
+    let resp = upload(content.clone(), false).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let preview = resp.text().await.unwrap();
+    assert!(preview.contains("NIK harus 16 angka"));
+    assert!(!preview.contains("Konfirmasi dan simpan"));
+    assert!(active(&app.db, "lapas-lubuklinggau").await.is_empty());
+
+    let resp = upload(content, true).await.unwrap();
+    let preview = resp.text().await.unwrap();
+    assert!(preview.contains("Konfirmasi dan simpan"));
+    let action_at = preview.find("/daftar/impor/").unwrap();
+    let id: String = preview[action_at + "/daftar/impor/".len()..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let resp = registrar
+        .post(
+            &format!("/fasilitas/lapas-lubuklinggau/daftar/impor/{id}"),
+            &[],
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert!(
+        resp.text()
+            .await
+            .unwrap()
+            .contains("Daftar sudah diperbarui")
+    );
+    assert_eq!(
+        active(&app.db, "lapas-lubuklinggau").await,
+        ["Budi Santoso", "Siti Aminah"]
+    );
+    let (_, rejected) = registrar
+        .get(&format!(
+            "/fasilitas/lapas-lubuklinggau/daftar/impor/{id}/ditolak.csv"
+        ))
+        .await;
+    assert!(rejected.starts_with("baris,kolom,pesan"));
+    let (_, roll) = registrar.get("/fasilitas/lapas-lubuklinggau/daftar").await;
+    assert!(
+        roll.contains("2 WBP aktif · 2 dapat memilih (100%)"),
+        "{roll}"
+    );
+}
+
+fn registrar_token(page: &str) -> String {
+    let at = page.find("csrf=").unwrap() + 5;
+    page[at..]
+        .chars()
+        .take_while(char::is_ascii_hexdigit)
+        .collect()
+}
+
+#[tokio::test]
+async fn roll_pages_follow_role_and_scope() {
+    let app = TestApp::spawn_with_demo().await;
+    import_into(&app.db, "lapas-palembang", &file(&[BUDI]), opts()).await;
+    let registrar = app
+        .login(Role::Registrar, None, Some("lapas-lubuklinggau"))
+        .await;
+    let kanwil = app.login(Role::Kanwil, Some("16"), None).await;
+    let kpu = app.login(Role::Kpu, Some("16"), None).await;
+    for path in [
+        "/fasilitas/lapas-palembang/daftar",
+        "/fasilitas/lapas-palembang/daftar/impor",
+        "/fasilitas/lapas-palembang/disdukcapil",
+    ] {
+        assert_eq!(registrar.get(path).await.0, StatusCode::NOT_FOUND, "{path}");
+    }
+    assert_eq!(
+        kanwil.get("/fasilitas/lapas-palembang/daftar").await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        kanwil
+            .get("/fasilitas/lapas-palembang/daftar/impor")
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        kpu.get("/fasilitas/lapas-palembang/daftar").await.0,
+        StatusCode::FORBIDDEN
+    );
+    // A registrar cannot import into another facility, even with a valid token.
+    let token = registrar.csrf().await;
+    let form = reqwest::multipart::Form::new().part(
+        "berkas",
+        reqwest::multipart::Part::bytes(file(&[SITI]).into_bytes()).file_name("d.csv"),
+    );
+    let resp = registrar
+        .client
+        .post(registrar.url(&format!(
+            "/fasilitas/lapas-palembang/daftar/impor?csrf={token}"
+        )))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+    assert_eq!(active(&app.db, "lapas-palembang").await, ["Budi Santoso"]);
+}
+
+#[tokio::test]
+async fn a_voter_named_script_is_shown_escaped() {
+    let app = TestApp::spawn_with_demo().await;
+    import_into(
+        &app.db,
+        "lapas-lubuklinggau",
+        &file(&[&BUDI.replace("Budi Santoso", "<script>alert(1)</script>")]),
+        opts(),
+    )
+    .await;
+    let registrar = app
+        .login(Role::Registrar, None, Some("lapas-lubuklinggau"))
+        .await;
+    let (_, body) = registrar.get("/fasilitas/lapas-lubuklinggau/daftar").await;
+    assert!(!body.contains("<script>alert(1)</script>"));
+    assert!(
+        body.contains("&#60;script&#62;alert(1)&#60;/script&#62;")
+            || body.contains("&lt;script&gt;")
+    );
+}
+
+#[tokio::test]
+async fn disdukcapil_list_holds_inmates_without_a_valid_nik() {
+    let app = TestApp::spawn_with_demo().await;
+    let rows = [
+        BUDI,
+        ",Tanpa NIK,1990-08-15,L,NAPI,,,,,",
+        "1674011608900007,NIK Tak Cocok,1990-08-15,L,NAPI,,,,,",
+    ];
+    import_into(&app.db, "lapas-lubuklinggau", &file(&rows), opts()).await;
+    let kanwil = app.login(Role::Kanwil, Some("16"), None).await;
+    let (status, csv) = kanwil
+        .get("/fasilitas/lapas-lubuklinggau/disdukcapil.csv")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "nama,nik,tanggal_lahir,tempat_lahir,no_registrasi,kebutuhan"
+    );
+    assert_eq!(lines.len(), 3);
+    assert!(lines[1].starts_with("NIK Tak Cocok,1674011608900007"));
+    assert!(lines[2].starts_with("Tanpa NIK,,1990-08-15"));
+}
