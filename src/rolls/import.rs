@@ -154,6 +154,9 @@ pub async fn import(
         loop {
             let more = match reader.read_record(&mut record) {
                 Ok(more) => more,
+                Err(e) if e.is_io_error() => {
+                    return Err(ImportError::File(format!("berkas tidak dapat dibaca: {e}")));
+                }
                 Err(e) => {
                     line += 1;
                     report.errors.push(RowError {
@@ -168,7 +171,8 @@ pub async fn import(
             if !more {
                 break;
             }
-            line = record.position().map_or(line + 1, |p| p.line());
+            // Rows as a spreadsheet numbers them: the header is row 1.
+            line += 1;
             if record.iter().all(|f| f.trim().is_empty()) {
                 continue;
             }
@@ -235,6 +239,14 @@ pub async fn import(
     rejected_lines.dedup();
     report.rejected = rejected_lines.len() as u64;
     report.errors.sort_by_key(|e| e.line);
+    report.flagged = sqlx::query_scalar!(
+        r#"select count(*) as "n!" from roll_staging
+           where import_id = $1 and (nik_flag is not null or home_from_nik) and line <> all($2)"#,
+        import_id,
+        &rejected_lines
+    )
+    .fetch_one(&mut *tx)
+    .await? as u64;
 
     if report.rejected > 0 && !opts.skip_invalid {
         return Ok(report); // dropping `tx` rolls back: nothing written
@@ -518,12 +530,5 @@ async fn apply(
         .await? as u64;
     }
 
-    report.flagged = sqlx::query_scalar!(
-        r#"select count(*) as "n!" from roll_staging
-           where import_id = $1 and (nik_flag is not null or home_from_nik)"#,
-        import_id
-    )
-    .fetch_one(&mut *conn)
-    .await? as u64;
     Ok(())
 }

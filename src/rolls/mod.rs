@@ -7,6 +7,7 @@ pub mod import;
 pub mod nik;
 mod pages;
 pub mod parse;
+mod voter;
 
 use sqlx::PgPool;
 

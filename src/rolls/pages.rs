@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::eligibility::Reason;
 use super::import::{self, ImportError, Mode, Options, Report};
 use super::parse::Column;
-use super::{Roll, readable, writable};
+use super::{Roll, readable, voter, writable};
 use crate::AppState;
 use crate::auth::{CurrentUser, Layout, Role};
 use crate::elections::ElectionQuery;
@@ -36,6 +36,19 @@ pub fn router() -> Router<AppState> {
         .route(
             "/fasilitas/{code}/daftar/impor/{id}/ditolak.csv",
             get(rejected_csv),
+        )
+        .route(
+            "/fasilitas/{code}/daftar/baru",
+            get(voter::new_page).post(voter::save),
+        )
+        .route(
+            "/fasilitas/{code}/daftar/{id}/ubah",
+            get(voter::edit_page).post(voter::save),
+        )
+        .route("/fasilitas/{code}/daftar/{id}/bebas", post(voter::release))
+        .route(
+            "/fasilitas/{code}/daftar/{id}/pindah",
+            post(voter::transfer),
         )
         .route("/fasilitas/{code}/disdukcapil", get(disdukcapil))
         .route("/fasilitas/{code}/disdukcapil.csv", get(disdukcapil_csv))
@@ -71,6 +84,7 @@ struct ListQuery {
 }
 
 struct VoterItem {
+    id: i64,
     name: String,
     nik: String,
     birth_date: String,
@@ -203,10 +217,10 @@ async fn list(
     let search = q.q.trim().to_owned();
     let page = q.hal.unwrap_or(1).max(1);
     let rows = sqlx::query!(
-        r#"select name, nik, birth_date, sex, list, status, departed_reason, nik_flag,
+        r#"select id, name, nik, birth_date, sex, list, status, departed_reason, nik_flag,
                   home_from_nik, from_name as "from_name?", late as "late!", reasons as "reasons!"
            from (
-               select v.name, v.nik, v.birth_date, v.sex, v.list, v.status, v.departed_reason,
+               select v.id, v.name, v.nik, v.birth_date, v.sex, v.list, v.status, v.departed_reason,
                       v.nik_flag, v.home_from_nik, tf.name as from_name,
                       (v.arrived_at at time zone 'Asia/Jakarta')::date > e.transfer_deadline as late,
                       voter_reasons(v.birth_date, v.marital_status, v.rights_revoked,
@@ -269,6 +283,7 @@ async fn list(
                 "aktif".to_owned()
             };
             VoterItem {
+                id: r.id,
                 name: r.name,
                 nik: show_nik(r.nik.as_deref(), full_nik),
                 birth_date: format::date(r.birth_date),

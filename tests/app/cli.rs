@@ -172,6 +172,65 @@ async fn private_cluster_serves_demo_data_and_stops_with_the_server() {
         "{list}"
     );
 
+    // Importing a roll from the command line: exit 1 and nothing written when rows are
+    // rejected, 0 when written, 2 for usage errors; the summary is the last stdout line.
+    let roll_file = dir.path().join("daftar.csv");
+    std::fs::write(
+        &roll_file,
+        "nik;nama;tanggal_lahir;jenis_kelamin;status\r\n\
+         1674011508900001;Budi Santoso;15-08-1990;L;NAPI\r\n\
+         123;Salah;1990-01-01;L;NAPI\r\n\
+         ;Tanpa NIK;1990-01-01;P;TAHANAN\r\n",
+    )
+    .unwrap();
+    let import = |extra: &[&str]| {
+        let mut cmd = loksus(&data_dir);
+        cmd.args(["roll", "import"])
+            .arg(&roll_file)
+            .args(["--facility", "lapas-lubuklinggau"]);
+        cmd.args(extra).output().unwrap()
+    };
+    let last_line = |out: &std::process::Output| {
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let out = import(&[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("row 3, column nik: NIK harus 16 angka"));
+    // Nothing was written, so nothing counts as inserted.
+    assert_eq!(
+        last_line(&out),
+        "inserted 0, updated 0, unchanged 0, departed 0, rejected 1, flagged 2"
+    );
+    let out = import(&["--skip-invalid", "--dry-run"]);
+    assert_eq!(out.status.code(), Some(0));
+    let out = import(&["--skip-invalid"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        last_line(&out),
+        "inserted 2, updated 0, unchanged 0, departed 0, rejected 1, flagged 2"
+    );
+    let out = import(&["--skip-invalid"]);
+    assert_eq!(
+        last_line(&out),
+        "inserted 0, updated 0, unchanged 2, departed 0, rejected 1, flagged 2"
+    );
+    let out = loksus(&data_dir)
+        .args(["roll", "import"])
+        .arg(&roll_file)
+        .args(["--facility", "tidak-ada"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = loksus(&data_dir)
+        .args(["roll", "import", "--facility"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+
     // A second start reuses the data: the same figures, no duplicated rows, no new accounts.
     let server = start_server(&data_dir);
     assert!(!server.banner.iter().any(|l| l.contains("password:")));

@@ -503,3 +503,102 @@ async fn disdukcapil_list_holds_inmates_without_a_valid_nik() {
     assert!(lines[1].starts_with("NIK Tak Cocok,1674011608900007"));
     assert!(lines[2].starts_with("Tanpa NIK,,1990-08-15"));
 }
+
+#[tokio::test]
+async fn registrar_adds_edits_releases_and_transfers_a_voter() {
+    let app = TestApp::spawn_with_demo().await;
+    let registrar = app
+        .login(Role::Registrar, None, Some("lapas-lubuklinggau"))
+        .await;
+    let mut fields = vec![
+        ("nik", "1674011508900001"),
+        ("nama", "Budi Santoso"),
+        ("tanggal_lahir", "15-08-1990"),
+        ("jenis_kelamin", "L"),
+        ("status", "NAPI"),
+        ("status_perkawinan", "KAWIN"),
+        ("daftar", "DPTB"),
+    ];
+    // The same validation as the import: a bad NIK is refused with its message.
+    let mut bad = fields.clone();
+    bad[0] = ("nik", "123");
+    let resp = registrar
+        .post("/fasilitas/lapas-lubuklinggau/daftar/baru", &bad)
+        .await;
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(resp.text().await.unwrap().contains("NIK harus 16 angka"));
+    assert!(active(&app.db, "lapas-lubuklinggau").await.is_empty());
+
+    let resp = registrar
+        .post("/fasilitas/lapas-lubuklinggau/daftar/baru", &fields)
+        .await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        active(&app.db, "lapas-lubuklinggau").await,
+        ["Budi Santoso"]
+    );
+    let id: i64 = sqlx::query_scalar("select id from voters")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+
+    fields[6] = ("daftar", "DPT");
+    let resp = registrar
+        .post(
+            &format!("/fasilitas/lapas-lubuklinggau/daftar/{id}/ubah"),
+            &fields,
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let list: String = sqlx::query_scalar("select list from voters where id = $1")
+        .bind(id)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(list, "dpt");
+
+    let resp = registrar
+        .post(
+            &format!("/fasilitas/lapas-lubuklinggau/daftar/{id}/pindah"),
+            &[("tujuan", "lapas-palembang")],
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    assert!(active(&app.db, "lapas-lubuklinggau").await.is_empty());
+    assert_eq!(active(&app.db, "lapas-palembang").await, ["Budi Santoso"]);
+    let kanwil = app.login(Role::Kanwil, Some("16"), None).await;
+    let (_, body) = kanwil.get("/fasilitas/lapas-palembang/daftar").await;
+    assert!(body.contains("pindahan dari Lapas Kelas IIA Lubuklinggau"));
+
+    // The other facility's registrar records the release.
+    let other = app
+        .login(Role::Registrar, None, Some("lapas-palembang"))
+        .await;
+    let new_id: i64 = sqlx::query_scalar("select id from voters where status = 'active'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let resp = other
+        .post(
+            &format!("/fasilitas/lapas-palembang/daftar/{new_id}/bebas"),
+            &[("tanggal", "2024-01-10")],
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    assert!(active(&app.db, "lapas-palembang").await.is_empty());
+    let actions: Vec<String> =
+        sqlx::query_scalar("select action from audit_log where action like 'voter.%' order by id")
+            .fetch_all(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        actions,
+        [
+            "voter.create",
+            "voter.update",
+            "voter.transfer_out",
+            "voter.transfer_in",
+            "voter.release"
+        ]
+    );
+}
