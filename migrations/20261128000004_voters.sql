@@ -76,8 +76,10 @@ create table roll_uploads (
     created_at  timestamptz not null default now()
 );
 
--- Rows of an import in progress, loaded with COPY and then applied with set-based statements
--- in the same transaction (unlogged: nothing here needs to survive a crash).
+-- The shape of the rows of an import in progress. Each import creates a temporary table of
+-- this shape with the same name (`create temp table roll_staging (like public.roll_staging)`),
+-- which shadows this one for its transaction: loaded with COPY, applied with set-based
+-- statements, dropped at commit. This table itself stays empty; queries are checked against it.
 create unlogged table roll_staging (
     import_id        bigint not null,
     line             bigint not null,
@@ -100,5 +102,4 @@ create unlogged table roll_staging (
     ktp_el           boolean,
     transferred_from bigint
 );
-create index roll_staging_import_idx on roll_staging (import_id);
 create sequence roll_import_seq;

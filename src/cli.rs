@@ -145,6 +145,15 @@ pub enum DemoCommand {
     /// Load the demo data into the configured database (refuses to load twice or into a
     /// database that already holds facilities or elections).
     Load,
+    /// Write a realistic, deterministic roll file (CSV) to standard output; needs no database.
+    RollFile {
+        /// Number of inmates.
+        #[arg(long, default_value_t = 1000)]
+        rows: u64,
+        /// The same seed gives the same file.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 #[derive(Debug, Clone, Args)]
@@ -185,6 +194,16 @@ impl Cli {
             Some(c) => c,
             None => Command::Serve(self.serve),
         };
+        if let Command::Demo {
+            command: DemoCommand::RollFile { rows, seed },
+        } = command
+        {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            demo::rolls::write_roll(&mut out, rows, seed)?;
+            std::io::Write::flush(&mut out)?;
+            return Ok(());
+        }
         let db = Database::open(self.database_url.as_deref(), &self.data_dir).await?;
         let result = match command {
             Command::Serve(args) => serve(&db, args).await,
@@ -195,6 +214,9 @@ impl Cli {
             Command::Demo {
                 command: DemoCommand::Load,
             } => demo_load(&db).await,
+            Command::Demo {
+                command: DemoCommand::RollFile { .. },
+            } => unreachable!("handled before opening the database"),
             Command::User { command } => user_command(&db, command).await,
             Command::Roll { command } => roll_command(&db, command).await,
         };

@@ -4,6 +4,7 @@
 
 mod data;
 pub mod plan;
+pub mod rolls;
 
 use serde_json::json;
 use sqlx::PgPool;

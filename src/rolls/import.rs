@@ -132,6 +132,19 @@ pub async fn import(
     let header = Header::parse(header_record.iter()).map_err(ImportError::File)?;
 
     let mut tx = pool.begin().await?;
+    // A private staging table for this transaction (see the migration), and room for the
+    // hash joins and aggregates over the whole file.
+    sqlx::query!("create temp table roll_staging (like public.roll_staging) on commit drop")
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query!("set local work_mem = '64MB'")
+        .execute(&mut *tx)
+        .await?;
+    // Every join here is file-sized; a roll just loaded has no statistics yet, and a nested
+    // loop planned on "one row" then costs seconds per thousand rows.
+    sqlx::query!("set local enable_nestloop = off")
+        .execute(&mut *tx)
+        .await?;
     let import_id = sqlx::query_scalar!(r#"select nextval('roll_import_seq') as "id!""#)
         .fetch_one(&mut *tx)
         .await?;
@@ -260,9 +273,6 @@ pub async fn import(
     .await?;
 
     apply(&mut tx, target, import_id, opts, actor, &mut report).await?;
-    sqlx::query!("delete from roll_staging where import_id = $1", import_id)
-        .execute(&mut *tx)
-        .await?;
     if opts.dry_run {
         return Ok(report); // rolled back
     }
@@ -301,13 +311,13 @@ async fn check_staged(
     rejected: &mut Vec<i64>,
 ) -> Result<(), ImportError> {
     let dups = sqlx::query!(
-        r#"select line as "line!", nik, lines as "lines!"
-           from (select line, nik,
-                        count(*) over (partition by row_key) as n,
-                        array_agg(line) over (partition by row_key) as lines
-                 from roll_staging where import_id = $1) d
-           where n > 1
-           order by line"#,
+        r#"select s.line, s.nik, d.lines as "lines!"
+           from roll_staging s
+           join (select row_key, array_agg(line order by line) as lines
+                 from roll_staging where import_id = $1
+                 group by row_key having count(*) > 1) d on d.row_key = s.row_key
+           where s.import_id = $1
+           order by s.line"#,
         import_id
     )
     .fetch_all(&mut *conn)

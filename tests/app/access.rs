@@ -36,6 +36,14 @@ const FACILITY_FORM: &[(&str, &str)] = &[
     ("inmates", "1160"),
 ];
 
+const VOTER_FORM: &[(&str, &str)] = &[
+    ("nik", "1674011508900001"),
+    ("nama", "Budi Santoso"),
+    ("tanggal_lahir", "1990-08-15"),
+    ("jenis_kelamin", "L"),
+    ("status", "NAPI"),
+];
+
 const ROUTES: &[(Req, [u16; 7])] = &[
     (Req::Get("/"), [LOGIN, OK, OK, OK, OK, OK, OK]),
     (Req::Get("/provinsi/16"), [LOGIN, OK, OK, NF, OK, OK, OK]),
@@ -62,6 +70,42 @@ const ROUTES: &[(Req, [u16; 7])] = &[
     ),
     (Req::Get("/admin/pengguna"), [LOGIN, OK, FB, FB, FB, FB, FB]),
     (Req::Get("/audit"), [LOGIN, OK, OK, OK, FB, FB, FB]),
+    (
+        Req::Get("/fasilitas/lapas-lubuklinggau/daftar"),
+        [LOGIN, OK, OK, NF, OK, FB, FB],
+    ),
+    (
+        Req::Get("/fasilitas/lapas-palembang/daftar"),
+        [LOGIN, OK, OK, NF, NF, FB, FB],
+    ),
+    (
+        Req::Get("/fasilitas/lapas-cipinang/daftar"),
+        [LOGIN, OK, NF, OK, NF, NF, FB],
+    ),
+    (
+        Req::Get("/fasilitas/lapas-lubuklinggau/daftar/impor"),
+        [LOGIN, FB, FB, NF, OK, FB, FB],
+    ),
+    (
+        Req::Get("/fasilitas/lapas-lubuklinggau/daftar/baru"),
+        [LOGIN, FB, FB, NF, OK, FB, FB],
+    ),
+    (
+        Req::Get("/fasilitas/lapas-palembang/daftar/baru"),
+        [LOGIN, FB, FB, NF, NF, FB, FB],
+    ),
+    (
+        Req::Get("/fasilitas/lapas-lubuklinggau/disdukcapil"),
+        [LOGIN, OK, OK, NF, OK, FB, FB],
+    ),
+    (
+        Req::Get("/fasilitas/lapas-lubuklinggau/disdukcapil.csv"),
+        [LOGIN, OK, OK, NF, OK, FB, FB],
+    ),
+    (
+        Req::Get("/templat-daftar.csv"),
+        [LOGIN, OK, OK, OK, OK, OK, OK],
+    ),
     (Req::Get("/masuk"), [OK, OK, OK, OK, OK, OK, OK]),
     (Req::Get("/health"), [OK, OK, OK, OK, OK, OK, OK]),
     (Req::Get("/static/style.css"), [OK, OK, OK, OK, OK, OK, OK]),
@@ -76,6 +120,10 @@ const ROUTES: &[(Req, [u16; 7])] = &[
     (
         Req::Post("/admin/pengguna/1/status", &[("active", "true")]),
         [LOGIN, FORM, FB, FB, FB, FB, FB],
+    ),
+    (
+        Req::Post("/fasilitas/lapas-lubuklinggau/daftar/baru", VOTER_FORM),
+        [LOGIN, FB, FB, NF, FORM, FB, FB],
     ),
 ];
 
