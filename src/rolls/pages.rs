@@ -527,6 +527,18 @@ struct Upload {
     confirmed: bool,
 }
 
+impl Upload {
+    /// The import options chosen when the file was uploaded.
+    fn options(&self, dry_run: bool) -> Options {
+        Options {
+            mode: Mode::parse(&self.mode).unwrap_or(Mode::Upsert),
+            skip_invalid: self.skip_invalid,
+            accept_transfers: self.accept_transfers,
+            dry_run,
+        }
+    }
+}
+
 async fn load_upload(state: &AppState, roll: &Roll, id: i64) -> Result<Upload> {
     sqlx::query_as!(
         Upload,
@@ -553,12 +565,7 @@ async fn confirm(
     if upload.confirmed {
         return Err(AppError::BadRequest("Berkas ini sudah diimpor.".into()));
     }
-    let opts = Options {
-        mode: Mode::parse(&upload.mode).unwrap_or(Mode::Upsert),
-        skip_invalid: upload.skip_invalid,
-        accept_transfers: upload.accept_transfers,
-        dry_run: false,
-    };
+    let opts = upload.options(false);
     sqlx::query!(
         "update roll_uploads set confirmed_at = now() where id = $1",
         id
@@ -601,12 +608,7 @@ async fn rejected_csv(
 ) -> Result<Response> {
     let roll = writable(&state.db, &user, &code, &q).await?;
     let upload = load_upload(&state, &roll, id).await?;
-    let opts = Options {
-        mode: Mode::parse(&upload.mode).unwrap_or(Mode::Upsert),
-        skip_invalid: upload.skip_invalid,
-        accept_transfers: upload.accept_transfers,
-        dry_run: true,
-    };
+    let opts = upload.options(true);
     let today = time::OffsetDateTime::now_utc().date();
     let report = import::import(
         &state.db,
