@@ -17,7 +17,7 @@ use crate::rolls::{
     import::{ImportError, Mode, Options},
 };
 use crate::users::{self, NewUser};
-use crate::{AppState, Config, demo};
+use crate::{AppState, Config, demo, stations};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -65,6 +65,30 @@ pub enum Command {
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+    /// Write figures for other programs, in stable column orders (see the README).
+    Export {
+        #[command(subcommand)]
+        command: ExportCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// One row per TPS: official counts, voters placed, ballots needed per type, readiness.
+    Stations {
+        /// Election slug (default: the latest election by voting day).
+        #[arg(long)]
+        election: Option<String>,
+        /// Only this province (two-digit code, e.g. 16).
+        #[arg(long)]
+        province: Option<String>,
+        /// Output format.
+        #[arg(long, value_parser = ["csv"])]
+        format: String,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        output: Option<PathBuf>,
     },
 }
 
@@ -219,6 +243,7 @@ impl Cli {
             } => unreachable!("handled before opening the database"),
             Command::User { command } => user_command(&db, command).await,
             Command::Roll { command } => roll_command(&db, command).await,
+            Command::Export { command } => export_command(&db, command).await,
         };
         db.close().await;
         result
@@ -251,6 +276,63 @@ fn print_accounts(accounts: &[demo::DemoAccount]) {
             a.username, a.role, scope, a.password
         );
     }
+}
+
+async fn export_command(db: &Database, command: ExportCommand) -> anyhow::Result<()> {
+    let ExportCommand::Stations {
+        election,
+        province,
+        format: _,
+        output,
+    } = command;
+    let query = crate::elections::ElectionQuery {
+        pemilihan: election.clone(),
+    };
+    let election = match crate::elections::selected(&db.pool, &query).await {
+        Ok(Some(e)) => e,
+        Ok(None) | Err(crate::error::AppError::NotFound) => {
+            return Err(UsageError(format!(
+                "unknown election {}",
+                election.as_deref().unwrap_or("(there is none)")
+            ))
+            .into());
+        }
+        Err(e) => return Err(anyhow::anyhow!("{e}")),
+    };
+    if let Some(p) = &province {
+        let known = sqlx::query_scalar!(
+            r#"select exists (select 1 from regions where code = $1 and parent_code is null) as "known!""#,
+            p
+        )
+        .fetch_one(&db.pool)
+        .await?;
+        if !known {
+            return Err(UsageError(format!("unknown province code {p}")).into());
+        }
+    }
+    let rows = match &output {
+        Some(path) => {
+            let file = std::fs::File::create(path)
+                .map_err(|e| UsageError(format!("cannot write {}: {e}", path.display())))?;
+            let mut out = std::io::BufWriter::new(file);
+            let n =
+                stations::export::write_csv(&db.pool, election.id, province.as_deref(), &mut out)
+                    .await?;
+            std::io::Write::flush(&mut out)?;
+            n
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            let n =
+                stations::export::write_csv(&db.pool, election.id, province.as_deref(), &mut out)
+                    .await?;
+            std::io::Write::flush(&mut out)?;
+            n
+        }
+    };
+    eprintln!("{rows} TPS exported ({})", election.slug);
+    Ok(())
 }
 
 async fn roll_command(db: &Database, command: RollCommand) -> anyhow::Result<()> {

@@ -57,6 +57,17 @@ pub fn date(d: Date) -> String {
     )
 }
 
+/// A moment in Western Indonesian Time (UTC+7): `"14 Februari 2024 10.05 WIB"`.
+pub fn datetime(t: time::OffsetDateTime) -> String {
+    let wib = t.to_offset(time::macros::offset!(+7));
+    format!(
+        "{} {:02}.{:02} WIB",
+        date(wib.date()),
+        wib.hour(),
+        wib.minute()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,6 +15,7 @@
 //! - `reports`: the national dashboard.
 //! - `facilities`: province and facility pages, editing a facility.
 //! - [`rolls`]: inmate voter rolls: import, NIK checks, eligibility, the roll pages.
+//! - [`stations`]: TPS, official counts and history, allocation, ballots, readiness, dapils.
 //! - [`users`]: accounts (the admin page and the store `loksus user` uses).
 //! - `web`: static files, `/health`, 404 and the middleware stack.
 
@@ -29,6 +30,7 @@ pub mod error;
 pub mod figures;
 pub mod format;
 pub mod rolls;
+pub mod stations;
 pub mod users;
 
 mod facilities;
@@ -73,6 +75,7 @@ pub fn app(state: AppState) -> Router {
         .merge(users::router())
         .merge(audit::router())
         .merge(rolls::router())
+        .merge(stations::router())
         .merge(web::router())
         .fallback(web::not_found)
         .with_state(state)

@@ -88,6 +88,9 @@ pub async fn is_empty(pool: &PgPool) -> sqlx::Result<bool> {
 }
 
 /// Loads the demo election, facilities and TPS in one transaction.
+/// Illustrative dapils for the demo provinces (not KPU's decisions).
+pub const DEMO_DAPILS: &str = include_str!("dapils.csv");
+
 pub async fn load(pool: &PgPool) -> Result<DemoSummary, DemoError> {
     let accounts = demo_accounts();
     let plain: Vec<String> = accounts.iter().map(|a| a.password.clone()).collect();
@@ -168,6 +171,7 @@ pub async fn load(pool: &PgPool) -> Result<DemoSummary, DemoError> {
     )
     .execute(&mut *tx)
     .await?;
+    crate::stations::act_as(&mut tx, None, "demo").await?;
     sqlx::query!(
         r#"insert into stations (election_id, facility_id, tps_number, dpt, dptb, dpk)
            select $1, f.id, s.number, s.dpt, s.dptb, s.dpk
@@ -188,6 +192,36 @@ pub async fn load(pool: &PgPool) -> Result<DemoSummary, DemoError> {
         name: "demo".into(),
         client_addr: None,
     };
+    // Illustrative TPS locations (kecamatan 01 of the facility's kab/kota; NTT's left empty
+    // so the readiness pages show what a missing location looks like), the illustrative
+    // dapils, and some checklist progress in Sumatera Selatan.
+    sqlx::query!(
+        "update stations s set location_code = f.kabkota_code || '.01.1001'
+         from facilities f where f.id = s.facility_id and f.province_code <> '53'"
+    )
+    .execute(&mut *tx)
+    .await?;
+    let dapils = crate::stations::dapils::parse(DEMO_DAPILS.as_bytes())
+        .expect("the demo dapil file is valid");
+    match crate::stations::dapils::import(&mut tx, &actor, &dapils, true).await {
+        Ok(_) => {}
+        Err(crate::stations::dapils::ImportError::Database(e)) => return Err(e.into()),
+        Err(crate::stations::dapils::ImportError::Rows(rows)) => {
+            panic!("the demo dapil file names an unknown election: {rows:?}")
+        }
+    }
+    sqlx::query!(
+        "insert into station_readiness (station_id, item_id, status, actor)
+         select s.id, i.id,
+                case when i.position <= 2 + s.tps_number % 9 then 'siap' else 'sebagian' end,
+                'demo'
+         from stations s
+         join facilities f on f.id = s.facility_id and f.province_code = '16'
+         join readiness_items i on i.election_id = s.election_id and i.auto is null
+         where i.position <= 3 + s.tps_number % 9"
+    )
+    .execute(&mut *tx)
+    .await?;
     for (a, hash) in accounts.iter().zip(&hashes) {
         let id = sqlx::query_scalar!(
             "insert into users (username, password_hash, role, province_code, facility_id)

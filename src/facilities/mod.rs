@@ -14,6 +14,7 @@ use crate::elections::{self, Election, ElectionQuery};
 use crate::error::{AppError, Result};
 use crate::figures::{Counts, CountsView};
 use crate::format;
+use crate::stations::summary::{self, Filter, Rules};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -53,6 +54,7 @@ pub struct FacilityRow {
 pub struct ProvincePage {
     pub layout: Layout,
     pub election: Option<Election>,
+    pub code: String,
     pub name: String,
     pub rows: Vec<FacilityRow>,
     pub total: CountsView,
@@ -119,6 +121,7 @@ async fn province(
         ProvincePage {
             layout: user.layout(),
             election,
+            code,
             name,
             rows,
             total: total.display(),
@@ -129,10 +132,40 @@ async fn province(
 
 pub struct StationRow {
     pub number: i32,
+    pub location: String,
     pub dpt: String,
     pub dptb: String,
     pub dpk: String,
     pub with_vote: String,
+    pub voters: String,
+    pub roll_differs: bool,
+    pub readiness: String,
+    pub ready: bool,
+    pub shortage: String,
+}
+
+pub struct HistoryRow {
+    pub when: String,
+    pub actor: String,
+    pub number: i32,
+    pub change: String,
+}
+
+/// Where the facility's eligible voters stand against its TPS.
+pub struct Placement {
+    pub eligible: String,
+    pub placed: String,
+    pub unplaced: i64,
+    pub missing_stations: usize,
+    pub cap: String,
+}
+
+#[derive(serde::Deserialize)]
+pub struct FacilityQuery {
+    pemilihan: Option<String>,
+    dialokasikan: Option<u32>,
+    berpindah: Option<u32>,
+    tanpa_tps: Option<u32>,
 }
 
 #[derive(Template)]
@@ -152,14 +185,21 @@ pub struct FacilityPage {
     pub can_read_roll: bool,
     pub stations: Vec<StationRow>,
     pub total: CountsView,
+    pub placement: Option<Placement>,
+    pub allocated: Option<String>,
+    pub history: Vec<HistoryRow>,
+    pub q: String,
 }
 
 async fn facility(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(code): Path<String>,
-    Query(query): Query<ElectionQuery>,
+    Query(fq): Query<FacilityQuery>,
 ) -> Result<Html<String>> {
+    let query = ElectionQuery {
+        pemilihan: fq.pemilihan.clone(),
+    };
     let f = sqlx::query!(
         r#"select f.id, f.code, f.name, f.facility_type, f.class, f.inmates, f.illustrative,
                   f.province_code, p.name as province, k.name as kabkota
@@ -174,41 +214,129 @@ async fn facility(
     .filter(|f| user.sees_facility(f.id, &f.province_code))
     .ok_or(AppError::NotFound)?;
     let election = elections::selected(&state.db, &query).await?;
-    let stations = sqlx::query!(
-        "select tps_number, dpt, dptb, dpk from stations
-         where facility_id = $1 and election_id = $2
-         order by tps_number",
-        f.id,
-        election.as_ref().map(|e| e.id),
-    )
-    .fetch_all(&state.db)
-    .await?;
-
     let mut total = Counts {
         facilities: 1,
         inmates: f.inmates.into(),
         ..Counts::default()
     };
-    let stations = stations
-        .into_iter()
-        .map(|s| {
+    let mut stations = Vec::new();
+    let mut placement = None;
+    let mut history = Vec::new();
+    if let Some(e) = &election {
+        let rules = Rules::load(&state.db, e.id).await?;
+        let summaries = summary::load(
+            &state.db,
+            &rules,
+            Filter {
+                facility: Some(f.id),
+                ..Filter::default()
+            },
+        )
+        .await?;
+        let roll = sqlx::query!(
+            r#"select count(*) as "voters!",
+                      count(*) filter (where cardinality(voter_reasons(v.birth_date, v.marital_status,
+                          v.rights_revoked, v.release_date, v.nik, v.nik_flag, v.home_region_code,
+                          e.voting_day, e.kind, e.region_code)) = 0) as "eligible!"
+               from voters v join elections e on e.id = v.election_id
+               where v.facility_id = $1 and v.election_id = $2 and v.status = 'active'"#,
+            f.id,
+            e.id
+        )
+        .fetch_one(&state.db)
+        .await?;
+        let placed: i64 = summaries.iter().map(|s| s.voters).sum();
+        if roll.voters > 0 {
+            let cap = usize::try_from(rules.max_voters_per_tps).unwrap_or(1);
+            placement = Some(Placement {
+                eligible: format::number(roll.eligible),
+                placed: format::number(placed),
+                unplaced: roll.eligible - placed,
+                missing_stations: crate::stations::allocation::missing_stations(
+                    usize::try_from(roll.eligible).unwrap_or(0),
+                    summaries.len(),
+                    cap,
+                ),
+                cap: format::number(rules.max_voters_per_tps),
+            });
+        }
+        for s in &summaries {
             let c = Counts {
                 stations: 1,
-                dpt: s.dpt.into(),
-                dptb: s.dptb.into(),
-                dpk: s.dpk.into(),
+                dpt: s.dpt,
+                dptb: s.dptb,
+                dpk: s.dpk,
                 ..Counts::default()
             };
             total.add(&c);
-            StationRow {
+            stations.push(StationRow {
                 number: s.tps_number,
+                location: s.location_code.clone().unwrap_or_default(),
                 dpt: format::number(c.dpt),
                 dptb: format::number(c.dptb),
                 dpk: format::number(c.dpk),
                 with_vote: format::number(c.with_vote()),
+                voters: format::number(s.voters),
+                roll_differs: s.differs_from_roll(),
+                readiness: format!("{}/{}", s.ready_items(), s.items.len()),
+                ready: s.ready(),
+                shortage: match s.shortage() {
+                    0 => String::new(),
+                    n => format::number(n),
+                },
+            });
+        }
+        history = sqlx::query!(
+            "select h.changed_at, h.actor, s.tps_number, h.dpt_before, h.dptb_before, h.dpk_before,
+                    h.dpt, h.dptb, h.dpk
+             from station_count_history h join stations s on s.id = h.station_id
+             where s.facility_id = $1 and s.election_id = $2
+             order by h.changed_at desc, h.id desc limit 50",
+            f.id,
+            e.id
+        )
+        .fetch_all(&state.db)
+        .await?
+        .into_iter()
+        .map(|h| {
+            let n = |v: i32| format::number(v.into());
+            let change = match (h.dpt_before, h.dptb_before, h.dpk_before) {
+                (Some(a), Some(b), Some(c)) => format!(
+                    "{} / {} / {} → {} / {} / {}",
+                    n(a),
+                    n(b),
+                    n(c),
+                    n(h.dpt),
+                    n(h.dptb),
+                    n(h.dpk)
+                ),
+                _ => format!("awal {} / {} / {}", n(h.dpt), n(h.dptb), n(h.dpk)),
+            };
+            HistoryRow {
+                when: format::datetime(h.changed_at),
+                actor: h.actor,
+                number: h.tps_number,
+                change,
             }
         })
         .collect();
+    }
+    let allocated = match (fq.dialokasikan, fq.berpindah, fq.tanpa_tps) {
+        (Some(n), Some(m), Some(0)) => Some(format!(
+            "Alokasi selesai: {} pemilih dapat memilih, {} berpindah TPS.",
+            format::number(n.into()),
+            format::number(m.into())
+        )),
+        (Some(_), Some(_), Some(u)) => Some(format!(
+            "Alokasi selesai, tetapi {} pemilih belum mendapat TPS karena semua TPS penuh.",
+            format::number(u.into())
+        )),
+        _ => None,
+    };
+    let q = election
+        .as_ref()
+        .map(|e| format!("?pemilihan={}", e.slug))
+        .unwrap_or_default();
     Ok(Html(
         FacilityPage {
             layout: user.layout(),
@@ -228,6 +356,10 @@ async fn facility(
             can_read_roll: user.role != crate::auth::Role::Kpu,
             stations,
             total: total.display(),
+            placement,
+            allocated,
+            history,
+            q,
         }
         .render()?,
     ))

@@ -19,11 +19,13 @@ use crate::AppState;
 use crate::error::AppError;
 
 const STYLE_CSS: &str = include_str!("../../static/style.css");
+const PRINT_CSS: &str = include_str!("../../static/print.css");
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/health", get(health))
-        .route("/static/style.css", get(style_css))
+        .route("/static/style.css", get(|| css(STYLE_CSS)))
+        .route("/static/print.css", get(|| css(PRINT_CSS)))
 }
 
 /// 200 `ok` when the database answers, 503 otherwise.
@@ -40,13 +42,13 @@ async fn health(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
-async fn style_css() -> impl IntoResponse {
+async fn css(body: &'static str) -> impl IntoResponse {
     (
         [
             (header::CONTENT_TYPE, "text/css; charset=utf-8"),
             (header::CACHE_CONTROL, "public, max-age=86400"),
         ],
-        STYLE_CSS,
+        body,
     )
 }
 

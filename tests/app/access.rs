@@ -22,6 +22,7 @@ const LOGIN: u16 = 303; // redirect to the login page
 const NF: u16 = 404;
 const FB: u16 = 403;
 const FORM: u16 = 303; // a successful form post redirects to the result
+const DUP: u16 = 422; // allowed, but the same form was already saved by an earlier user
 
 enum Req {
     Get(&'static str),
@@ -106,6 +107,56 @@ const ROUTES: &[(Req, [u16; 7])] = &[
         Req::Get("/templat-daftar.csv"),
         [LOGIN, OK, OK, OK, OK, OK, OK],
     ),
+    (
+        Req::Get("/provinsi/16/tps"),
+        [LOGIN, OK, OK, NF, OK, OK, OK],
+    ),
+    (
+        Req::Get("/provinsi/31/tps"),
+        [LOGIN, OK, NF, OK, NF, NF, OK],
+    ),
+    (
+        Req::Get("/provinsi/31/kesiapan"),
+        [LOGIN, OK, NF, OK, NF, NF, OK],
+    ),
+    (
+        Req::Get("/provinsi/16/kesiapan"),
+        [LOGIN, OK, OK, NF, OK, OK, OK],
+    ),
+    (
+        Req::Get("/fasilitas/lapas-lubuklinggau/tps/1"),
+        [LOGIN, OK, OK, NF, OK, OK, OK],
+    ),
+    (
+        Req::Get("/fasilitas/lapas-palembang/tps/1"),
+        [LOGIN, OK, OK, NF, NF, OK, OK],
+    ),
+    (
+        Req::Get("/fasilitas/lapas-cipinang/tps/901"),
+        [LOGIN, OK, NF, OK, NF, NF, OK],
+    ),
+    (
+        Req::Get("/fasilitas/lapas-lubuklinggau/tps/99"),
+        [LOGIN, NF, NF, NF, NF, NF, NF],
+    ),
+    (
+        Req::Get("/fasilitas/lapas-lubuklinggau/tps/1/cetak"),
+        [LOGIN, OK, OK, NF, OK, OK, OK],
+    ),
+    (
+        Req::Get("/fasilitas/lapas-cipinang/tps/901/cetak"),
+        [LOGIN, OK, NF, OK, NF, NF, OK],
+    ),
+    (
+        Req::Get("/fasilitas/lapas-lubuklinggau/tps/baru"),
+        [LOGIN, OK, OK, NF, FB, FB, FB],
+    ),
+    (
+        Req::Get("/fasilitas/lapas-cipinang/tps/901/hapus"),
+        [LOGIN, OK, NF, OK, NF, NF, FB],
+    ),
+    (Req::Get("/admin/dapil"), [LOGIN, OK, OK, OK, OK, OK, OK]),
+    (Req::Get("/admin/kesiapan"), [LOGIN, OK, OK, OK, OK, OK, OK]),
     (Req::Get("/masuk"), [OK, OK, OK, OK, OK, OK, OK]),
     (Req::Get("/health"), [OK, OK, OK, OK, OK, OK, OK]),
     (Req::Get("/static/style.css"), [OK, OK, OK, OK, OK, OK, OK]),
@@ -124,6 +175,26 @@ const ROUTES: &[(Req, [u16; 7])] = &[
     (
         Req::Post("/fasilitas/lapas-lubuklinggau/daftar/baru", VOTER_FORM),
         [LOGIN, FB, FB, NF, FORM, FB, FB],
+    ),
+    (
+        Req::Post("/fasilitas/lapas-lubuklinggau/alokasi", &[]),
+        [LOGIN, FORM, FORM, NF, FB, FB, FB],
+    ),
+    (
+        Req::Post("/fasilitas/lapas-lubuklinggau/tps", &[("nomor", "50")]),
+        [LOGIN, FORM, DUP, NF, FB, FB, FB],
+    ),
+    (
+        Req::Post("/fasilitas/lapas-cipinang/tps", &[("nomor", "950")]),
+        [LOGIN, FORM, NF, DUP, NF, NF, FB],
+    ),
+    (
+        Req::Post("/provinsi/31/tps", &[]),
+        [LOGIN, FORM, NF, FORM, NF, NF, FB],
+    ),
+    (
+        Req::Post("/admin/kesiapan", &[("label", "Genset cadangan")]),
+        [LOGIN, FORM, FB, FB, FB, FB, FB],
     ),
 ];
 

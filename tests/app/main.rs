@@ -8,3 +8,4 @@ mod demo;
 mod pages;
 mod platform;
 mod rolls;
+mod stations;

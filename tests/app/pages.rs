@@ -88,12 +88,13 @@ async fn facility_page_lists_its_tps() {
     assert!(body.contains(r#"data-tps="912""#));
     assert!(!body.contains(r#"data-tps="913""#));
     let total = row_cells(&body, "<tfoot>");
-    assert_eq!(total, ["12 TPS", "2.585", "0", "0", "2.585"]);
+    assert_eq!(total, ["12 TPS", "2.585", "0", "0", "2.585", ""]);
 
     let (_, body) = admin.get("/fasilitas/lapas-palembang").await;
     let tps2 = row_cells(&body, r#"data-tps="2""#);
     assert_eq!(tps2[0], "TPS 2");
-    assert_eq!(tps2[4], "398");
+    assert_eq!(tps2[1], "16.71.01.1001");
+    assert_eq!(tps2[5], "398");
 }
 
 #[tokio::test]

@@ -1,0 +1,131 @@
+//! The readiness checklist of an election: listed for everyone, extended by admins.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::AppState;
+use crate::audit::{self, Entry};
+use crate::auth::{CurrentUser, Layout, Role};
+use crate::elections::{self, Election, ElectionQuery};
+use crate::error::{AppError, Result};
+
+pub struct ItemView {
+    pub label: String,
+    pub required: bool,
+    pub auto: bool,
+}
+
+#[derive(Template)]
+#[template(path = "stations/items.html")]
+struct ItemsPage {
+    layout: Layout,
+    election: Election,
+    is_admin: bool,
+    items: Vec<ItemView>,
+    label: String,
+    error: Option<String>,
+}
+
+async fn render(
+    state: &AppState,
+    user: &CurrentUser,
+    election: Election,
+    label: String,
+    error: Option<String>,
+) -> Result<String> {
+    let items = sqlx::query!(
+        "select label, required, auto from readiness_items where election_id = $1 order by position, id",
+        election.id
+    )
+    .fetch_all(&state.db)
+    .await?
+    .into_iter()
+    .map(|i| ItemView {
+        label: i.label,
+        required: i.required,
+        auto: i.auto.is_some(),
+    })
+    .collect();
+    Ok(ItemsPage {
+        layout: user.layout(),
+        election,
+        is_admin: user.role == Role::Admin,
+        items,
+        label,
+        error,
+    }
+    .render()?)
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<ElectionQuery>,
+) -> Result<Html<String>> {
+    let election = elections::selected(&state.db, &q)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(Html(
+        render(&state, &user, election, String::new(), None).await?,
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct AddForm {
+    #[serde(default)]
+    label: String,
+    #[serde(default)]
+    wajib: Option<String>,
+}
+
+pub async fn add(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<ElectionQuery>,
+    Form(form): Form<AddForm>,
+) -> Result<Response> {
+    user.require(&[Role::Admin])?;
+    let election = elections::selected(&state.db, &q)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let label = form.label.trim().to_owned();
+    if label.is_empty() || label.chars().count() > 200 {
+        let html = render(
+            &state,
+            &user,
+            election,
+            form.label,
+            Some("Nama butir wajib diisi (paling banyak 200 karakter).".into()),
+        )
+        .await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response());
+    }
+    let required = form.wajib.is_some();
+    let mut tx = state.db.begin().await?;
+    let id = sqlx::query_scalar!(
+        "insert into readiness_items (election_id, key, label, required, position)
+         select $1, 'tambahan_' || (count(*) + 1), $2, $3, coalesce(max(position), 0) + 1
+         from readiness_items where election_id = $1
+         returning id",
+        election.id,
+        label,
+        required
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        &user.actor(),
+        Entry::new("readiness_item.create")
+            .object("readiness_item", id)
+            .after(json!({ "election": election.slug, "label": label, "required": required })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/admin/kesiapan?pemilihan={}", election.slug)).into_response())
+}
