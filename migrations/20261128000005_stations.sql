@@ -122,6 +122,8 @@ create table readiness_items (
     election_id bigint not null references elections (id) on delete cascade,
     key         text not null check (key ~ '^[a-z0-9_]+$'),
     label       text not null check (btrim(label) <> '' and length(label) <= 200),
+    -- A word or two for the province matrix.
+    short_label text not null check (btrim(short_label) <> '' and length(short_label) <= 24),
     required    boolean not null default true,
     auto        text check (auto in ('location', 'ballots')),
     position    integer not null,
@@ -142,41 +144,41 @@ create table station_readiness (
 -- Every election starts with the standard checklist; admins add to it.
 create function add_default_readiness_items() returns trigger language plpgsql as $$
 begin
-    insert into readiness_items (election_id, key, label, required, auto, position)
-    select new.id, d.key, d.label, true, d.auto, d.position
+    insert into readiness_items (election_id, key, short_label, label, required, auto, position)
+    select new.id, d.key, d.short_label, d.label, true, d.auto, d.position
     from (values
-        (1, 'lokasi', 'Lokasi TPS ditetapkan', 'location'),
-        (2, 'kpps_dibentuk', 'KPPS terbentuk (7 anggota)', null),
-        (3, 'kpps_bimtek', 'KPPS sudah mengikuti bimbingan teknis', null),
-        (4, 'dpt_diumumkan', 'Salinan DPT diterima dan diumumkan', null),
-        (5, 'surat_suara', 'Surat suara diterima sesuai kebutuhan (per jenis)', 'ballots'),
-        (6, 'kotak_suara', '5 kotak suara', null),
-        (7, 'bilik_suara', 'Bilik suara', null),
-        (8, 'perlengkapan', 'Tinta, segel, alat coblos dan formulir', null),
-        (9, 'keamanan', 'Pengamanan: petugas, Linmas, koordinasi kepolisian', null),
-        (10, 'listrik', 'Listrik dan penerangan', null),
-        (11, 'akses_disabilitas', 'Akses bagi pemilih penyandang disabilitas', null),
-        (12, 'rencana_bencana', 'Rencana banjir dan bencana untuk penyimpanan surat suara', null)
-    ) as d (position, key, label, auto);
+        (1, 'lokasi', 'Lokasi', 'Lokasi TPS ditetapkan', 'location'),
+        (2, 'kpps_dibentuk', 'KPPS', 'KPPS terbentuk (7 anggota)', null),
+        (3, 'kpps_bimtek', 'Bimtek', 'KPPS sudah mengikuti bimbingan teknis', null),
+        (4, 'dpt_diumumkan', 'DPT', 'Salinan DPT diterima dan diumumkan', null),
+        (5, 'surat_suara', 'Surat suara', 'Surat suara diterima sesuai kebutuhan (per jenis)', 'ballots'),
+        (6, 'kotak_suara', 'Kotak', '5 kotak suara', null),
+        (7, 'bilik_suara', 'Bilik', 'Bilik suara', null),
+        (8, 'perlengkapan', 'Perlengkapan', 'Tinta, segel, alat coblos dan formulir', null),
+        (9, 'keamanan', 'Keamanan', 'Pengamanan: petugas, Linmas, koordinasi kepolisian', null),
+        (10, 'listrik', 'Listrik', 'Listrik dan penerangan', null),
+        (11, 'akses_disabilitas', 'Akses', 'Akses bagi pemilih penyandang disabilitas', null),
+        (12, 'rencana_bencana', 'Bencana', 'Rencana banjir dan bencana untuk penyimpanan surat suara', null)
+    ) as d (position, key, short_label, label, auto);
     return null;
 end;
 $$;
 create trigger elections_readiness_items after insert on elections
     for each row execute function add_default_readiness_items();
-insert into readiness_items (election_id, key, label, required, auto, position)
-select e.id, d.key, d.label, true, d.auto, d.position
+insert into readiness_items (election_id, key, short_label, label, required, auto, position)
+select e.id, d.key, d.short_label, d.label, true, d.auto, d.position
 from elections e
 cross join (values
-    (1, 'lokasi', 'Lokasi TPS ditetapkan', 'location'),
-    (2, 'kpps_dibentuk', 'KPPS terbentuk (7 anggota)', null),
-    (3, 'kpps_bimtek', 'KPPS sudah mengikuti bimbingan teknis', null),
-    (4, 'dpt_diumumkan', 'Salinan DPT diterima dan diumumkan', null),
-    (5, 'surat_suara', 'Surat suara diterima sesuai kebutuhan (per jenis)', 'ballots'),
-    (6, 'kotak_suara', '5 kotak suara', null),
-    (7, 'bilik_suara', 'Bilik suara', null),
-    (8, 'perlengkapan', 'Tinta, segel, alat coblos dan formulir', null),
-    (9, 'keamanan', 'Pengamanan: petugas, Linmas, koordinasi kepolisian', null),
-    (10, 'listrik', 'Listrik dan penerangan', null),
-    (11, 'akses_disabilitas', 'Akses bagi pemilih penyandang disabilitas', null),
-    (12, 'rencana_bencana', 'Rencana banjir dan bencana untuk penyimpanan surat suara', null)
-) as d (position, key, label, auto);
+    (1, 'lokasi', 'Lokasi', 'Lokasi TPS ditetapkan', 'location'),
+    (2, 'kpps_dibentuk', 'KPPS', 'KPPS terbentuk (7 anggota)', null),
+    (3, 'kpps_bimtek', 'Bimtek', 'KPPS sudah mengikuti bimbingan teknis', null),
+    (4, 'dpt_diumumkan', 'DPT', 'Salinan DPT diterima dan diumumkan', null),
+    (5, 'surat_suara', 'Surat suara', 'Surat suara diterima sesuai kebutuhan (per jenis)', 'ballots'),
+    (6, 'kotak_suara', 'Kotak', '5 kotak suara', null),
+    (7, 'bilik_suara', 'Bilik', 'Bilik suara', null),
+    (8, 'perlengkapan', 'Perlengkapan', 'Tinta, segel, alat coblos dan formulir', null),
+    (9, 'keamanan', 'Keamanan', 'Pengamanan: petugas, Linmas, koordinasi kepolisian', null),
+    (10, 'listrik', 'Listrik', 'Listrik dan penerangan', null),
+    (11, 'akses_disabilitas', 'Akses', 'Akses bagi pemilih penyandang disabilitas', null),
+    (12, 'rencana_bencana', 'Bencana', 'Rencana banjir dan bencana untuk penyimpanan surat suara', null)
+) as d (position, key, short_label, label, auto);

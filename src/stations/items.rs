@@ -80,6 +80,8 @@ pub struct AddForm {
     #[serde(default)]
     label: String,
     #[serde(default)]
+    singkat: String,
+    #[serde(default)]
     wajib: Option<String>,
 }
 
@@ -106,15 +108,20 @@ pub async fn add(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response());
     }
     let required = form.wajib.is_some();
+    let short: String = match form.singkat.trim() {
+        "" => label.chars().take(24).collect(),
+        s => s.chars().take(24).collect(),
+    };
     let mut tx = state.db.begin().await?;
     let id = sqlx::query_scalar!(
-        "insert into readiness_items (election_id, key, label, required, position)
-         select $1, 'tambahan_' || (count(*) + 1), $2, $3, coalesce(max(position), 0) + 1
+        "insert into readiness_items (election_id, key, label, short_label, required, position)
+         select $1, 'tambahan_' || (count(*) + 1), $2, $4, $3, coalesce(max(position), 0) + 1
          from readiness_items where election_id = $1
          returning id",
         election.id,
         label,
-        required
+        required,
+        short
     )
     .fetch_one(&mut *tx)
     .await?;

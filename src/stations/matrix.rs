@@ -96,10 +96,11 @@ pub async fn page(
             number: s.tps_number,
             ready,
             score: format!("{}/{}", s.ready_items(), s.items.len()),
-            missing: s.missing().map(|i| i.label.clone()).collect(),
-            shortage: match s.shortage() {
-                0 => String::new(),
-                n => format!("kurang {} surat suara", format::number(n)),
+            missing: s.missing().map(|i| i.short_label.clone()).collect(),
+            shortage: match (s.voters, s.shortage()) {
+                (0, _) => "belum ada pemilih dialokasikan".to_owned(),
+                (_, 0) => String::new(),
+                (_, n) => format!("kurang {} surat suara", format::number(n)),
             },
             uncertain: match s.uncertain_voters {
                 0 => String::new(),

@@ -71,6 +71,7 @@ impl BallotLine {
 pub struct ItemState {
     pub item_id: i64,
     pub label: String,
+    pub short_label: String,
     pub required: bool,
     pub auto: Option<Auto>,
     pub status: Status,
@@ -195,7 +196,7 @@ pub async fn load(pool: &PgPool, rules: &Rules, filter: Filter<'_>) -> Result<Ve
     .fetch_all(pool)
     .await?;
     let items = sqlx::query!(
-        "select id, label, required, auto from readiness_items
+        "select id, label, short_label, required, auto from readiness_items
          where election_id = $1 order by position, id",
         rules.election_id
     )
@@ -301,6 +302,7 @@ pub async fn load(pool: &PgPool, rules: &Rules, filter: Filter<'_>) -> Result<Ve
                     ItemState {
                         item_id: i.id,
                         label: i.label.clone(),
+                        short_label: i.short_label.clone(),
                         required: i.required,
                         auto,
                         status,

@@ -501,6 +501,9 @@ async fn readiness_needs_every_required_item_and_the_matrix_shows_what_is_missin
     );
     let (_, matrix) = k.get("/provinsi/16/kesiapan").await;
     let cell = matrix
+        .split(r#"data-facility="lapas-lubuklinggau""#)
+        .nth(1)
+        .unwrap()
         .split(r#"data-tps="3""#)
         .nth(1)
         .unwrap()
@@ -508,7 +511,7 @@ async fn readiness_needs_every_required_item_and_the_matrix_shows_what_is_missin
         .next()
         .unwrap();
     assert!(
-        cell.contains("Surat suara diterima"),
+        cell.contains("belum: Surat suara</span>"),
         "only the ballots are missing: {cell}"
     );
     assert!(!cell.contains("KPPS"));
@@ -536,7 +539,14 @@ async fn readiness_needs_every_required_item_and_the_matrix_shows_what_is_missin
         StatusCode::SEE_OTHER
     );
     let (_, matrix) = k.get("/provinsi/16/kesiapan").await;
-    assert!(matrix.contains(r#"class="cell ready" data-tps="3""#));
+    let row = matrix
+        .split(r#"data-facility="lapas-lubuklinggau""#)
+        .nth(1)
+        .unwrap()
+        .split("</tr>")
+        .next()
+        .unwrap();
+    assert!(row.contains(r#"class="cell ready" data-tps="3""#), "{row}");
     assert!(matrix.contains(r#"data-ready="1""#));
     let (_, page) = k.get(&format!("{LLG}/tps/3")).await;
     assert!(page.contains(r#"<span class="badge ok">siap</span>"#));
