@@ -5,7 +5,6 @@ use std::process::Command;
 
 use loksus::auth::Role;
 use reqwest::StatusCode;
-use sqlx::ConnectOptions;
 
 use crate::helpers::{Browser, TestApp, csrf_in, row_cells};
 
@@ -697,7 +696,7 @@ async fn dapils_are_imported_by_admins_all_or_nothing() {
 #[tokio::test]
 async fn export_stations_writes_the_documented_columns() {
     let app = TestApp::spawn_with_demo().await;
-    let url = app.db.pool.connect_options().to_url_lossy().to_string();
+    let url = database_url(&app);
     let out = Command::new(env!("CARGO_BIN_EXE_loksus"))
         .args(["export", "stations", "--province", "19", "--format", "csv"])
         .env("DATABASE_URL", &url)
@@ -728,4 +727,20 @@ async fn export_stations_writes_the_documented_columns() {
         .output()
         .unwrap();
     assert_eq!(bad.status.code(), Some(2));
+}
+
+/// A `DATABASE_URL` for this test's database, for running the real binary against it.
+fn database_url(app: &TestApp) -> String {
+    let o = app.db.pool.connect_options();
+    let (host, port, user) = (o.get_host(), o.get_port(), o.get_username());
+    let db = o.get_database().expect("a database name");
+    if host.starts_with('/') {
+        // The throwaway cluster listens on a Unix socket in its own directory.
+        format!("postgres://{user}@localhost:{port}/{db}?host={host}")
+    } else if let Ok(given) = std::env::var("DATABASE_URL") {
+        let base = given.split('?').next().unwrap_or_default();
+        format!("{}/{db}", &base[..base.rfind('/').unwrap_or(base.len())])
+    } else {
+        format!("postgres://{user}@{host}:{port}/{db}")
+    }
 }
