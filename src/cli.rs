@@ -17,7 +17,7 @@ use crate::rolls::{
     import::{ImportError, Mode, Options},
 };
 use crate::users::{self, NewUser};
-use crate::{AppState, Config, demo, stations};
+use crate::{AppState, Config, demo, reports, stations};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -85,6 +85,21 @@ pub enum ExportCommand {
         province: Option<String>,
         /// Output format.
         #[arg(long, value_parser = ["csv"])]
+        format: String,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+    /// One row per facility: inmates, TPS, official counts, and what the roll says.
+    Summary {
+        /// Election slug (default: the latest election by voting day).
+        #[arg(long)]
+        election: Option<String>,
+        /// Only this province (two-digit code, e.g. 16).
+        #[arg(long)]
+        province: Option<String>,
+        /// Output format.
+        #[arg(long, value_parser = ["csv", "xlsx"])]
         format: String,
         /// Write to this file instead of standard output.
         #[arg(long)]
@@ -279,12 +294,20 @@ fn print_accounts(accounts: &[demo::DemoAccount]) {
 }
 
 async fn export_command(db: &Database, command: ExportCommand) -> anyhow::Result<()> {
-    let ExportCommand::Stations {
-        election,
-        province,
-        format: _,
-        output,
-    } = command;
+    let (what, election, province, format, output) = match command {
+        ExportCommand::Stations {
+            election,
+            province,
+            format,
+            output,
+        } => ("stations", election, province, format, output),
+        ExportCommand::Summary {
+            election,
+            province,
+            format,
+            output,
+        } => ("summary", election, province, format, output),
+    };
     let query = crate::elections::ElectionQuery {
         pemilihan: election.clone(),
     };
@@ -310,28 +333,36 @@ async fn export_command(db: &Database, command: ExportCommand) -> anyhow::Result
             return Err(UsageError(format!("unknown province code {p}")).into());
         }
     }
-    let rows = match &output {
-        Some(path) => {
-            let file = std::fs::File::create(path)
-                .map_err(|e| UsageError(format!("cannot write {}: {e}", path.display())))?;
-            let mut out = std::io::BufWriter::new(file);
-            let n =
-                stations::export::write_csv(&db.pool, election.id, province.as_deref(), &mut out)
-                    .await?;
-            std::io::Write::flush(&mut out)?;
-            n
-        }
-        None => {
-            let stdout = std::io::stdout();
-            let mut out = std::io::BufWriter::new(stdout.lock());
-            let n =
-                stations::export::write_csv(&db.pool, election.id, province.as_deref(), &mut out)
-                    .await?;
-            std::io::Write::flush(&mut out)?;
-            n
-        }
+    let mut bytes = Vec::new();
+    let rows = if what == "stations" {
+        stations::export::write_csv(&db.pool, election.id, province.as_deref(), &mut bytes).await?
+    } else {
+        let table = reports::export::summary(&db.pool, election.id, province.as_deref(), None)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        bytes = if format == "xlsx" {
+            table.to_xlsx()?
+        } else {
+            table.to_csv()
+        };
+        table.rows.len()
     };
-    eprintln!("{rows} TPS exported ({})", election.slug);
+    match &output {
+        Some(path) => std::fs::write(path, &bytes)
+            .map_err(|e| UsageError(format!("cannot write {}: {e}", path.display())))?,
+        None => {
+            use std::io::Write as _;
+            let mut out = std::io::stdout().lock();
+            out.write_all(&bytes)?;
+            out.flush()?;
+        }
+    }
+    let unit = if what == "stations" {
+        "TPS"
+    } else {
+        "facilities"
+    };
+    eprintln!("{rows} {unit} exported ({})", election.slug);
     Ok(())
 }
 

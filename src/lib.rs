@@ -12,8 +12,9 @@
 //! - [`error`]: `AppError`, rendered as Indonesian error pages.
 //! - [`figures`]: the counts overviews show, and their display form.
 //! - [`format`]: Indonesian numbers and dates.
-//! - `reports`: the national dashboard.
+//! - [`reports`]: dashboards, press sentence, countdown, charts, CSV/XLSX downloads, figures.
 //! - `facilities`: province and facility pages, editing a facility.
+//! - [`reconcile`]: matching a facility's roll with KPU's final voter list.
 //! - [`rolls`]: inmate voter rolls: import, NIK checks, eligibility, the roll pages.
 //! - [`stations`]: TPS, official counts and history, allocation, ballots, readiness, dapils.
 //! - [`users`]: accounts (the admin page and the store `loksus user` uses).
@@ -29,12 +30,13 @@ pub mod elections;
 pub mod error;
 pub mod figures;
 pub mod format;
+pub mod reconcile;
 pub mod rolls;
 pub mod stations;
 pub mod users;
 
 mod facilities;
-mod reports;
+pub mod reports;
 mod web;
 
 use std::future::Future;
@@ -76,6 +78,7 @@ pub fn app(state: AppState) -> Router {
         .merge(audit::router())
         .merge(rolls::router())
         .merge(stations::router())
+        .merge(reconcile::router())
         .merge(web::router())
         .fallback(web::not_found)
         .with_state(state)

@@ -14,6 +14,9 @@ use crate::elections::{self, Election, ElectionQuery};
 use crate::error::{AppError, Result};
 use crate::figures::{Counts, CountsView};
 use crate::format;
+use crate::reports::charts::{self, BarChart, LineChart};
+use crate::reports::figures::{self, Figures};
+use crate::reports::{self, FiguresView, ReportRow};
 use crate::stations::summary::{self, Filter, Rules};
 
 pub fn router() -> Router<AppState> {
@@ -39,16 +42,6 @@ pub fn type_label(facility_type: &str) -> &'static str {
     }
 }
 
-pub struct FacilityRow {
-    pub code: String,
-    pub name: String,
-    pub type_label: &'static str,
-    pub class: String,
-    pub kabkota: String,
-    pub illustrative: bool,
-    pub counts: CountsView,
-}
-
 #[derive(Template)]
 #[template(path = "facilities/province.html")]
 pub struct ProvincePage {
@@ -56,8 +49,12 @@ pub struct ProvincePage {
     pub election: Option<Election>,
     pub code: String,
     pub name: String,
-    pub rows: Vec<FacilityRow>,
-    pub total: CountsView,
+    pub rows: Vec<ReportRow>,
+    pub total: FiguresView,
+    pub press: Option<String>,
+    pub charts: Vec<BarChart>,
+    pub line: Option<LineChart>,
+    pub q: String,
 }
 
 async fn province(
@@ -75,46 +72,73 @@ async fn province(
     .filter(|_| user.sees_province(&code))
     .ok_or(AppError::NotFound)?;
     let election = elections::selected(&state.db, &query).await?;
-    let rows = sqlx::query!(
-        r#"select f.code, f.name, f.facility_type, f.class, k.name as kabkota, f.inmates,
-                  f.illustrative, count(s.id) as "stations!",
-                  coalesce(sum(s.dpt), 0) as "dpt!", coalesce(sum(s.dptb), 0) as "dptb!",
-                  coalesce(sum(s.dpk), 0) as "dpk!"
-           from facilities f
-           join regions k on k.code = f.kabkota_code
-           left join stations s on s.facility_id = f.id and s.election_id = $2
-           where f.province_code = $1 and ($3::bigint is null or f.id = $3)
-           group by f.id, k.name
-           order by f.name"#,
+    let election_id = election.as_ref().map(|e| e.id);
+    let facilities =
+        figures::facilities(&state.db, election_id, Some(&code), user.facility_filter()).await?;
+    let q = election
+        .as_ref()
+        .map(|e| format!("?pemilihan={}", e.slug))
+        .unwrap_or_default();
+    let mut total = Figures::default();
+    for f in &facilities {
+        total.add(&f.figures);
+    }
+    // The press sentence speaks for the whole province: only for users who see all of it.
+    let press = (election.is_some() && user.facility_filter().is_none() && !facilities.is_empty())
+        .then(|| reports::press_sentence(&name, &total));
+    let mut charts = Vec::new();
+    if !facilities.is_empty() && total.stations > 0 {
+        charts.push(charts::composition(
+            format!("Komposisi DPT, DPTb dan DPK per fasilitas di {name}"),
+            &facilities
+                .iter()
+                .filter(|f| f.figures.stations > 0)
+                .map(|f| (f.name.clone(), f.figures.dpt, f.figures.dptb, f.figures.dpk))
+                .collect::<Vec<_>>(),
+        ));
+        charts.push(charts::readiness(
+            format!("TPS siap per fasilitas di {name}"),
+            &facilities
+                .iter()
+                .filter(|f| f.figures.stations > 0)
+                .map(|f| (f.name.clone(), f.figures.stations_ready, f.figures.stations))
+                .collect::<Vec<_>>(),
+        ));
+    }
+    let changes = sqlx::query!(
+        "select h.changed_at, h.station_id, h.dpt + h.dptb + h.dpk as \"total!\"
+         from station_count_history h
+         join stations s on s.id = h.station_id
+         join facilities f on f.id = s.facility_id
+         where s.election_id = $1 and f.province_code = $2 and ($3::bigint is null or f.id = $3)
+         order by h.changed_at, h.id",
+        election_id,
         code,
-        election.as_ref().map(|e| e.id),
-        user.facility_filter(),
+        user.facility_filter()
     )
     .fetch_all(&state.db)
-    .await?;
-
-    let mut total = Counts::default();
-    let rows = rows
+    .await?
+    .into_iter()
+    .map(|c| (c.changed_at, c.station_id, i64::from(c.total)))
+    .collect::<Vec<_>>();
+    let line = charts::timeline(
+        format!("Hak pilih di {name} dari waktu ke waktu"),
+        &charts::running_total(&changes),
+    );
+    let rows = facilities
         .into_iter()
-        .map(|r| {
-            let c = Counts {
-                facilities: 1,
-                stations: r.stations,
-                inmates: r.inmates.into(),
-                dpt: r.dpt,
-                dptb: r.dptb,
-                dpk: r.dpk,
-            };
-            total.add(&c);
-            FacilityRow {
-                code: r.code,
-                name: r.name,
-                type_label: type_label(&r.facility_type),
-                class: r.class.unwrap_or_default(),
-                kabkota: r.kabkota,
-                illustrative: r.illustrative,
-                counts: c.display(),
-            }
+        .map(|f| ReportRow {
+            href: format!("/fasilitas/{}{q}", f.code),
+            detail: format!(
+                "{}{} · {}",
+                type_label(&f.facility_type),
+                f.class.map(|c| format!(" Kelas {c}")).unwrap_or_default(),
+                f.kabkota_name
+            ),
+            key: f.code,
+            name: f.name,
+            illustrative: f.illustrative,
+            f: f.figures.view(),
         })
         .collect();
     Ok(Html(
@@ -124,7 +148,11 @@ async fn province(
             code,
             name,
             rows,
-            total: total.display(),
+            total: total.view(),
+            press,
+            charts,
+            line,
+            q,
         }
         .render()?,
     ))
@@ -223,9 +251,10 @@ async fn facility(
     let mut placement = None;
     let mut history = Vec::new();
     if let Some(e) = &election {
-        let rules = Rules::load(&state.db, e.id).await?;
+        let mut conn = state.db.acquire().await?;
+        let rules = Rules::load(&mut conn, e.id).await?;
         let summaries = summary::load(
-            &state.db,
+            &mut conn,
             &rules,
             Filter {
                 facility: Some(f.id),

@@ -1,25 +1,281 @@
-//! The national dashboard: one row per province with its facilities, TPS and voters.
+//! Reports: the dashboards (national, province, facility), the sentence the press quotes,
+//! the countdown to the deadlines, charts, and every report table as CSV and XLSX.
+//!
+//! Figures come from `facility_figures` ([`figures`]), rebuilt exactly for whatever changed
+//! before each read, so a dashboard is a handful of queries whatever the data's size.
+
+pub mod charts;
+mod downloads;
+pub mod export;
+pub mod figures;
+pub mod table;
 
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::Html;
 use axum::routing::get;
+use time::{Date, OffsetDateTime};
 
 use crate::AppState;
 use crate::auth::{CurrentUser, Layout};
 use crate::elections::{self, Election, ElectionQuery};
 use crate::error::Result;
-use crate::figures::{Counts, CountsView};
+use crate::format;
+use charts::BarChart;
+use figures::{FacilityFigures, Figures};
+use table::{Cell, Table};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/", get(dashboard))
+    Router::new()
+        .route("/", get(dashboard))
+        .merge(downloads::router())
 }
 
-pub struct ProvinceRow {
-    pub code: String,
+/// [`Figures`] written for a page.
+pub struct FiguresView {
+    pub facilities: String,
+    pub stations: String,
+    pub inmates: String,
+    pub dpt: String,
+    pub dptb: String,
+    pub dpk: String,
+    pub with_vote: String,
+    pub percent: String,
+    pub ready: String,
+    pub ready_percent: String,
+    pub shortage_stations: String,
+    pub shortage_ballots: String,
+    pub no_valid_nik: String,
+}
+
+impl Figures {
+    pub fn view(&self) -> FiguresView {
+        let n = format::number;
+        FiguresView {
+            facilities: n(self.facilities),
+            stations: n(self.stations),
+            inmates: n(self.inmates),
+            dpt: n(self.dpt),
+            dptb: n(self.dptb),
+            dpk: n(self.dpk),
+            with_vote: n(self.with_vote()),
+            percent: format::percent(self.with_vote(), self.inmates),
+            ready: n(self.stations_ready),
+            ready_percent: format::percent(self.stations_ready, self.stations),
+            shortage_stations: n(self.shortage_stations),
+            shortage_ballots: n(self.shortage_ballots),
+            no_valid_nik: n(self.roll_no_valid_nik),
+        }
+    }
+}
+
+/// A row of a figures table: a province (national dashboard) or a facility (province page).
+pub struct ReportRow {
+    pub key: String,
     pub name: String,
-    pub counts: CountsView,
+    pub href: String,
+    /// A second line under the name (a facility's type, class and kab/kota).
+    pub detail: String,
+    pub illustrative: bool,
+    pub f: FiguresView,
+}
+
+pub const FIGURE_COLUMNS: [&str; 13] = [
+    "fasilitas",
+    "tps",
+    "wbp",
+    "dpt",
+    "dptb",
+    "dpk",
+    "hak_pilih",
+    "persen_hak_pilih",
+    "tps_siap",
+    "persen_tps_siap",
+    "tps_kurang_surat_suara",
+    "surat_suara_kurang",
+    "wbp_tanpa_nik_valid",
+];
+
+fn figure_cells(f: &Figures) -> Vec<Cell> {
+    vec![
+        Cell::Int(f.facilities),
+        Cell::Int(f.stations),
+        Cell::Int(f.inmates),
+        Cell::Int(f.dpt),
+        Cell::Int(f.dptb),
+        Cell::Int(f.dpk),
+        Cell::Int(f.with_vote()),
+        Cell::share(f.with_vote(), f.inmates),
+        Cell::Int(f.stations_ready),
+        Cell::share(f.stations_ready, f.stations),
+        Cell::Int(f.shortage_stations),
+        Cell::Int(f.shortage_ballots),
+        Cell::Int(f.roll_no_valid_nik),
+    ]
+}
+
+/// A figures table for download: one row per `(code, name, figures)` and a total row.
+pub fn figures_table(
+    title: &str,
+    key_columns: [&'static str; 2],
+    rows: &[(String, String, Figures)],
+) -> Table {
+    let mut total = Figures::default();
+    let mut out = Vec::new();
+    for (code, name, f) in rows {
+        total.add(f);
+        let mut r = vec![Cell::text(code), Cell::text(name)];
+        r.extend(figure_cells(f));
+        out.push(r);
+    }
+    let mut t = vec![Cell::text(""), Cell::text("Jumlah")];
+    t.extend(figure_cells(&total));
+    out.push(t);
+    let mut columns = key_columns.to_vec();
+    columns.extend(FIGURE_COLUMNS);
+    Table {
+        title: title.to_owned(),
+        columns,
+        rows: out,
+    }
+}
+
+/// Facilities grouped into one row per province, in code order.
+pub fn by_province(facilities: &[FacilityFigures]) -> Vec<(String, String, Figures)> {
+    let mut out: Vec<(String, String, Figures)> = Vec::new();
+    for f in facilities {
+        match out.last_mut() {
+            Some(last) if last.0 == f.province_code => last.2.add(&f.figures),
+            _ => out.push((
+                f.province_code.clone(),
+                f.province_name.clone(),
+                f.figures.clone(),
+            )),
+        }
+    }
+    out
+}
+
+/// The sentence the press quotes for a province.
+pub fn press_sentence(province: &str, f: &Figures) -> String {
+    format!(
+        "Sebanyak {} WBP ({}) dari {} WBP di {} Lapas/Rutan/LPKA se-{} memiliki hak pilih dan \
+         akan memilih di {} TPS khusus.",
+        format::number(f.with_vote()),
+        format::percent(f.with_vote(), f.inmates),
+        format::number(f.inmates),
+        format::number(f.facilities),
+        province,
+        format::number(f.stations)
+    )
+}
+
+/// A deadline with how far away it is and what is still open before it.
+pub struct Deadline {
+    pub title: &'static str,
+    pub date: String,
+    pub days: String,
+    pub passed: bool,
+    pub open: Vec<String>,
+}
+
+fn days_text(date: Date, today: Date) -> (String, bool) {
+    let d = (date - today).whole_days();
+    match d {
+        0 => ("hari ini".to_owned(), false),
+        d if d > 0 => (format!("{} hari lagi", format::number(d)), false),
+        d => (format!("sudah lewat {} hari", format::number(-d)), true),
+    }
+}
+
+pub struct Dates {
+    pub voting_day: Date,
+    pub transfer_deadline: Date,
+    pub detainee_transfer_deadline: Date,
+}
+
+/// Voting day and the pindah-memilih deadlines (H-30, H-7), with what is still open.
+pub fn countdown(dates: &Dates, today: Date, f: &Figures) -> Vec<Deadline> {
+    let n = format::number;
+    let mut h30 = Vec::new();
+    if f.roll_unregistered > 0 {
+        h30.push(format!(
+            "{} WBP dapat memilih tetapi belum ada di DPT/DPTb/DPK (ajukan pindah memilih)",
+            n(f.roll_unregistered)
+        ));
+    }
+    if f.roll_no_valid_nik > 0 {
+        h30.push(format!(
+            "{} WBP tanpa NIK valid (daftar untuk Disdukcapil)",
+            n(f.roll_no_valid_nik)
+        ));
+    }
+    let mut h7 = Vec::new();
+    if f.roll_unregistered_detainees > 0 {
+        h7.push(format!(
+            "{} tahanan dapat memilih tetapi belum terdaftar",
+            n(f.roll_unregistered_detainees)
+        ));
+    }
+    let mut day = Vec::new();
+    if f.stations > f.stations_ready {
+        day.push(format!(
+            "{} dari {} TPS belum siap",
+            n(f.stations - f.stations_ready),
+            n(f.stations)
+        ));
+    }
+    if f.shortage_stations > 0 {
+        day.push(format!(
+            "{} TPS kekurangan {} surat suara",
+            n(f.shortage_stations),
+            n(f.shortage_ballots)
+        ));
+    }
+    [
+        ("Batas pindah memilih (H-30)", dates.transfer_deadline, h30),
+        (
+            "Batas pindah memilih tahanan (H-7)",
+            dates.detainee_transfer_deadline,
+            h7,
+        ),
+        ("Hari pemungutan suara", dates.voting_day, day),
+    ]
+    .into_iter()
+    .map(|(title, date, open)| {
+        let (days, passed) = days_text(date, today);
+        Deadline {
+            title,
+            date: format::date(date),
+            days,
+            passed,
+            open,
+        }
+    })
+    .collect()
+}
+
+/// Today in Western Indonesian Time.
+pub fn today() -> Date {
+    OffsetDateTime::now_utc()
+        .to_offset(time::macros::offset!(+7))
+        .date()
+}
+
+pub async fn dates(pool: &sqlx::PgPool, election_id: i64) -> Result<Dates> {
+    let d = sqlx::query!(
+        "select voting_day, transfer_deadline, detainee_transfer_deadline
+         from elections where id = $1",
+        election_id
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(Dates {
+        voting_day: d.voting_day,
+        transfer_deadline: d.transfer_deadline,
+        detainee_transfer_deadline: d.detainee_transfer_deadline,
+    })
 }
 
 #[derive(Template)]
@@ -27,8 +283,11 @@ pub struct ProvinceRow {
 pub struct DashboardPage {
     pub layout: Layout,
     pub election: Option<Election>,
-    pub rows: Vec<ProvinceRow>,
-    pub total: CountsView,
+    pub rows: Vec<ReportRow>,
+    pub total: FiguresView,
+    pub charts: Vec<BarChart>,
+    pub deadlines: Vec<Deadline>,
+    pub q: String,
 }
 
 /// Scoped: a kanwil or provincial KPU user sees their province, a registrar their facility.
@@ -38,57 +297,55 @@ async fn dashboard(
     Query(query): Query<ElectionQuery>,
 ) -> Result<Html<String>> {
     let election = elections::selected(&state.db, &query).await?;
-    let rows = sqlx::query!(
-        r#"with fac as (
-               select province_code, count(*) as facilities, sum(inmates) as inmates
-               from facilities
-               where ($2::text is null or province_code = $2) and ($3::bigint is null or id = $3)
-               group by province_code
-           ), st as (
-               select f.province_code, count(*) as stations,
-                      sum(s.dpt) as dpt, sum(s.dptb) as dptb, sum(s.dpk) as dpk
-               from stations s
-               join facilities f on f.id = s.facility_id
-               where s.election_id = $1
-                 and ($2::text is null or f.province_code = $2) and ($3::bigint is null or f.id = $3)
-               group by f.province_code
-           )
-           select r.code as "code!", r.name as "name!",
-                  fac.facilities as "facilities!", fac.inmates as "inmates!",
-                  coalesce(st.stations, 0) as "stations!", coalesce(st.dpt, 0) as "dpt!",
-                  coalesce(st.dptb, 0) as "dptb!", coalesce(st.dpk, 0) as "dpk!"
-           from regions r
-           join fac on fac.province_code = r.code
-           left join st on st.province_code = r.code
-           order by r.code"#,
+    let facilities = figures::facilities(
+        &state.db,
         election.as_ref().map(|e| e.id),
         user.province_filter(),
         user.facility_filter(),
     )
-    .fetch_all(&state.db)
     .await?;
-
-    let counts: Vec<(String, String, Counts)> = rows
+    let provinces = by_province(&facilities);
+    let mut total = Figures::default();
+    for (_, _, f) in &provinces {
+        total.add(f);
+    }
+    let q = election
+        .as_ref()
+        .map(|e| format!("?pemilihan={}", e.slug))
+        .unwrap_or_default();
+    let deadlines = match &election {
+        Some(e) => countdown(&dates(&state.db, e.id).await?, today(), &total),
+        None => Vec::new(),
+    };
+    let charts = if provinces.is_empty() {
+        Vec::new()
+    } else {
+        vec![
+            charts::readiness(
+                "TPS siap per provinsi".into(),
+                &provinces
+                    .iter()
+                    .map(|(_, name, f)| (name.clone(), f.stations_ready, f.stations))
+                    .collect::<Vec<_>>(),
+            ),
+            charts::composition(
+                "Komposisi DPT, DPTb dan DPK per provinsi".into(),
+                &provinces
+                    .iter()
+                    .map(|(_, name, f)| (name.clone(), f.dpt, f.dptb, f.dpk))
+                    .collect::<Vec<_>>(),
+            ),
+        ]
+    };
+    let rows = provinces
         .into_iter()
-        .map(|r| {
-            let c = Counts {
-                facilities: r.facilities,
-                stations: r.stations,
-                inmates: r.inmates,
-                dpt: r.dpt,
-                dptb: r.dptb,
-                dpk: r.dpk,
-            };
-            (r.code, r.name, c)
-        })
-        .collect();
-    let total = Counts::sum(counts.iter().map(|(_, _, c)| c)).display();
-    let rows = counts
-        .into_iter()
-        .map(|(code, name, c)| ProvinceRow {
-            code,
+        .map(|(code, name, f)| ReportRow {
+            href: format!("/provinsi/{code}{q}"),
+            key: code,
             name,
-            counts: c.display(),
+            detail: String::new(),
+            illustrative: false,
+            f: f.view(),
         })
         .collect();
     Ok(Html(
@@ -96,8 +353,60 @@ async fn dashboard(
             layout: user.layout(),
             election,
             rows,
-            total,
+            total: total.view(),
+            charts,
+            deadlines,
+            q,
         }
         .render()?,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn sumsel() -> Figures {
+        Figures {
+            facilities: 20,
+            inmates: 15_895,
+            stations: 51,
+            dpt: 9_084,
+            dptb: 1_913,
+            dpk: 2_522,
+            ..Figures::default()
+        }
+    }
+
+    #[test]
+    fn the_press_sentence_for_sumatera_selatan() {
+        assert_eq!(
+            press_sentence("Sumatera Selatan", &sumsel()),
+            "Sebanyak 13.519 WBP (85%) dari 15.895 WBP di 20 Lapas/Rutan/LPKA se-Sumatera \
+             Selatan memiliki hak pilih dan akan memilih di 51 TPS khusus."
+        );
+    }
+
+    #[test]
+    fn countdown_counts_days_and_lists_what_is_open() {
+        let dates = Dates {
+            voting_day: date!(2024 - 02 - 14),
+            transfer_deadline: date!(2024 - 01 - 15),
+            detainee_transfer_deadline: date!(2024 - 02 - 07),
+        };
+        let mut f = sumsel();
+        f.stations_ready = 50;
+        f.roll_unregistered = 12;
+        let d = countdown(&dates, date!(2024 - 01 - 10), &f);
+        assert_eq!(d[0].days, "5 hari lagi");
+        assert_eq!(d[0].open.len(), 1);
+        assert!(d[0].open[0].starts_with("12 WBP"));
+        assert!(d[1].open.is_empty());
+        assert_eq!(d[2].days, "35 hari lagi");
+        assert_eq!(d[2].open, vec!["1 dari 51 TPS belum siap".to_owned()]);
+        let d = countdown(&dates, date!(2024 - 02 - 15), &f);
+        assert!(d[2].passed);
+        assert_eq!(d[2].days, "sudah lewat 1 hari");
+    }
 }

@@ -96,14 +96,15 @@ async fn blocks(
     typed: &HashMap<String, String>,
     notes: &HashMap<i64, String>,
 ) -> Result<Vec<FacilityBlock>> {
-    let rules = Rules::load(&state.db, election.id).await?;
+    let mut conn = state.db.acquire().await?;
+    let rules = Rules::load(&mut conn, election.id).await?;
     let stations = summary::load(
-        &state.db,
+        &mut conn,
         &rules,
         Filter {
             province: Some(code),
             facility: user.facility_filter(),
-            station: None,
+            ..Filter::default()
         },
     )
     .await?;

@@ -43,9 +43,10 @@ pub async fn write_csv(
     province: Option<&str>,
     out: impl Write,
 ) -> anyhow::Result<usize> {
-    let rules = Rules::load(pool, election_id).await?;
+    let mut conn = pool.acquire().await?;
+    let rules = Rules::load(&mut conn, election_id).await?;
     let stations = summary::load(
-        pool,
+        &mut conn,
         &rules,
         Filter {
             province,

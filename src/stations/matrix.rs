@@ -58,14 +58,15 @@ pub async fn page(
     let election = elections::selected(&state.db, &q)
         .await?
         .ok_or(AppError::NotFound)?;
-    let rules = Rules::load(&state.db, election.id).await?;
+    let mut conn = state.db.acquire().await?;
+    let rules = Rules::load(&mut conn, election.id).await?;
     let all = summary::load(
-        &state.db,
+        &mut conn,
         &rules,
         Filter {
             province: Some(&code),
             facility: user.facility_filter(),
-            station: None,
+            ..Filter::default()
         },
     )
     .await?;

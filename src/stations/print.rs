@@ -42,7 +42,7 @@ pub async fn voters_on(pool: &PgPool, rules: &Rules, s: &StationSummary) -> Resu
     )
     .fetch_all(pool)
     .await?;
-    let dapils = summary::dapils(pool, rules.election_id).await?;
+    let dapils = summary::dapils(&mut *pool.acquire().await?, rules.election_id).await?;
     Ok(rows
         .into_iter()
         .enumerate()

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use sqlx::PgPool;
+use sqlx::PgConnection;
 use time::OffsetDateTime;
 
 use super::ballots::{self, BallotType, Contest, Dapils};
@@ -22,13 +22,13 @@ pub struct Rules {
 }
 
 impl Rules {
-    pub async fn load(pool: &PgPool, election_id: i64) -> Result<Rules> {
+    pub async fn load(conn: &mut PgConnection, election_id: i64) -> Result<Rules> {
         let r = sqlx::query!(
             "select ballot_types, reserve_basis_points, max_voters_per_tps
              from elections where id = $1",
             election_id
         )
-        .fetch_one(pool)
+        .fetch_one(&mut *conn)
         .await?;
         Ok(Rules {
             election_id,
@@ -49,6 +49,8 @@ pub struct Filter<'a> {
     pub province: Option<&'a str>,
     pub facility: Option<i64>,
     pub station: Option<i64>,
+    /// Any of these facilities.
+    pub facilities: Option<&'a [i64]>,
 }
 
 #[derive(Debug, Clone)]
@@ -142,14 +144,14 @@ impl StationSummary {
 }
 
 /// The election's dapils, as the entitlement rule reads them.
-pub async fn dapils(pool: &PgPool, election_id: i64) -> Result<Dapils> {
+pub async fn dapils(conn: &mut PgConnection, election_id: i64) -> Result<Dapils> {
     let rows = sqlx::query!(
         "select r.contest, r.region_code, d.code
          from dapil_regions r join dapils d on d.id = r.dapil_id
          where r.election_id = $1",
         election_id
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     let mut d = Dapils::default();
     for r in rows {
@@ -160,7 +162,11 @@ pub async fn dapils(pool: &PgPool, election_id: i64) -> Result<Dapils> {
     Ok(d)
 }
 
-pub async fn load(pool: &PgPool, rules: &Rules, filter: Filter<'_>) -> Result<Vec<StationSummary>> {
+pub async fn load(
+    conn: &mut PgConnection,
+    rules: &Rules,
+    filter: Filter<'_>,
+) -> Result<Vec<StationSummary>> {
     let stations = sqlx::query!(
         r#"select s.id, s.facility_id, f.code as facility_code, f.name as facility_name,
                   f.province_code, s.tps_number, s.name, s.location_code,
@@ -168,13 +174,15 @@ pub async fn load(pool: &PgPool, rules: &Rules, filter: Filter<'_>) -> Result<Ve
            from stations s join facilities f on f.id = s.facility_id
            where s.election_id = $1 and ($2::text is null or f.province_code = $2)
              and ($3::bigint is null or f.id = $3) and ($4::bigint is null or s.id = $4)
+             and ($5::bigint[] is null or f.id = any($5))
            order by f.province_code, f.name, s.tps_number"#,
         rules.election_id,
         filter.province,
         filter.facility,
         filter.station,
+        filter.facilities as Option<&[i64]>,
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     let ids: Vec<i64> = stations.iter().map(|s| s.id).collect();
     let voters = sqlx::query!(
@@ -186,28 +194,28 @@ pub async fn load(pool: &PgPool, rules: &Rules, filter: Filter<'_>) -> Result<Ve
                      e.voting_day, e.kind, e.region_code)) = 0"#,
         &ids
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
-    let dapils = dapils(pool, rules.election_id).await?;
+    let dapils = dapils(conn, rules.election_id).await?;
     let received = sqlx::query!(
         "select station_id, ballot_type, received from station_ballots where station_id = any($1)",
         &ids
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     let items = sqlx::query!(
         "select id, label, short_label, required, auto from readiness_items
          where election_id = $1 order by position, id",
         rules.election_id
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     let statuses = sqlx::query!(
         "select station_id, item_id, status, note, actor, updated_at
          from station_readiness where station_id = any($1)",
         &ids
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
 
     struct Tally {

@@ -43,9 +43,10 @@ pub async fn station(state: &AppState, p: &Place, number: &str) -> Result<(Rules
     .fetch_optional(&state.db)
     .await?
     .ok_or(AppError::NotFound)?;
-    let rules = Rules::load(&state.db, p.election.id).await?;
+    let mut conn = state.db.acquire().await?;
+    let rules = Rules::load(&mut conn, p.election.id).await?;
     let s = summary::load(
-        &state.db,
+        &mut conn,
         &rules,
         Filter {
             station: Some(id),

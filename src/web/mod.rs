@@ -20,12 +20,14 @@ use crate::error::AppError;
 
 const STYLE_CSS: &str = include_str!("../../static/style.css");
 const PRINT_CSS: &str = include_str!("../../static/print.css");
+const COPY_JS: &str = include_str!("../../static/copy.js");
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/health", get(health))
         .route("/static/style.css", get(|| css(STYLE_CSS)))
         .route("/static/print.css", get(|| css(PRINT_CSS)))
+        .route("/static/copy.js", get(copy_js))
 }
 
 /// 200 `ok` when the database answers, 503 otherwise.
@@ -49,6 +51,16 @@ async fn css(body: &'static str) -> impl IntoResponse {
             (header::CACHE_CONTROL, "public, max-age=86400"),
         ],
         body,
+    )
+}
+
+async fn copy_js() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        COPY_JS,
     )
 }
 

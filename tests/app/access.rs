@@ -157,6 +157,34 @@ const ROUTES: &[(Req, [u16; 7])] = &[
     ),
     (Req::Get("/admin/dapil"), [LOGIN, OK, OK, OK, OK, OK, OK]),
     (Req::Get("/admin/kesiapan"), [LOGIN, OK, OK, OK, OK, OK, OK]),
+    (
+        Req::Get("/unduh/nasional.csv"),
+        [LOGIN, OK, OK, OK, OK, OK, OK],
+    ),
+    (
+        Req::Get("/unduh/ringkasan.xlsx"),
+        [LOGIN, OK, OK, OK, OK, OK, OK],
+    ),
+    (
+        Req::Get("/unduh/provinsi/16.xlsx"),
+        [LOGIN, OK, OK, NF, OK, OK, OK],
+    ),
+    (
+        Req::Get("/unduh/fasilitas/lapas-cipinang.csv"),
+        [LOGIN, OK, NF, OK, NF, NF, OK],
+    ),
+    (
+        Req::Get("/fasilitas/lapas-lubuklinggau/rekonsiliasi"),
+        [LOGIN, OK, OK, NF, OK, OK, OK],
+    ),
+    (
+        Req::Get("/fasilitas/lapas-cipinang/rekonsiliasi"),
+        [LOGIN, OK, NF, OK, NF, NF, OK],
+    ),
+    (
+        Req::Get("/fasilitas/lapas-lubuklinggau/rekonsiliasi/cocok.csv"),
+        [LOGIN, NF, NF, NF, NF, NF, NF],
+    ),
     (Req::Get("/masuk"), [OK, OK, OK, OK, OK, OK, OK]),
     (Req::Get("/health"), [OK, OK, OK, OK, OK, OK, OK]),
     (Req::Get("/static/style.css"), [OK, OK, OK, OK, OK, OK, OK]),

@@ -337,3 +337,19 @@ fn cells(fragment: &str) -> Vec<String> {
     }
     out
 }
+
+/// A `DATABASE_URL` for this test's database, for running the real binary against it.
+pub fn database_url(app: &TestApp) -> String {
+    let o = app.db.pool.connect_options();
+    let (host, port, user) = (o.get_host(), o.get_port(), o.get_username());
+    let db = o.get_database().expect("a database name");
+    if host.starts_with('/') {
+        // The throwaway cluster listens on a Unix socket in its own directory.
+        format!("postgres://{user}@localhost:{port}/{db}?host={host}")
+    } else if let Ok(given) = std::env::var("DATABASE_URL") {
+        let base = given.split('?').next().unwrap_or_default();
+        format!("{}/{db}", &base[..base.rfind('/').unwrap_or(base.len())])
+    } else {
+        format!("postgres://{user}@{host}:{port}/{db}")
+    }
+}

@@ -7,5 +7,6 @@ mod cli;
 mod demo;
 mod pages;
 mod platform;
+mod reports;
 mod rolls;
 mod stations;

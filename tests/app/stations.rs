@@ -6,7 +6,7 @@ use std::process::Command;
 use loksus::auth::Role;
 use reqwest::StatusCode;
 
-use crate::helpers::{Browser, TestApp, csrf_in, row_cells};
+use crate::helpers::{Browser, TestApp, csrf_in, database_url, row_cells};
 
 const LLG: &str = "/fasilitas/lapas-lubuklinggau";
 
@@ -727,20 +727,4 @@ async fn export_stations_writes_the_documented_columns() {
         .output()
         .unwrap();
     assert_eq!(bad.status.code(), Some(2));
-}
-
-/// A `DATABASE_URL` for this test's database, for running the real binary against it.
-fn database_url(app: &TestApp) -> String {
-    let o = app.db.pool.connect_options();
-    let (host, port, user) = (o.get_host(), o.get_port(), o.get_username());
-    let db = o.get_database().expect("a database name");
-    if host.starts_with('/') {
-        // The throwaway cluster listens on a Unix socket in its own directory.
-        format!("postgres://{user}@localhost:{port}/{db}?host={host}")
-    } else if let Ok(given) = std::env::var("DATABASE_URL") {
-        let base = given.split('?').next().unwrap_or_default();
-        format!("{}/{db}", &base[..base.rfind('/').unwrap_or(base.len())])
-    } else {
-        format!("postgres://{user}@{host}:{port}/{db}")
-    }
 }

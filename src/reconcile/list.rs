@@ -1,0 +1,157 @@
+//! KPU's final voter list for a facility: a CSV with `nik, nama, tps` (header names in any
+//! case and order; comma, semicolon or tab; NIKs checked as in the roll import). Pure.
+
+use std::collections::HashMap;
+
+use crate::rolls::nik::{self, NikValue};
+use crate::rolls::parse::{RowError, detect_separator};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub line: i32,
+    pub nik: String,
+    pub name: String,
+    pub tps: i32,
+}
+
+fn err(line: u64, column: &'static str, message: impl Into<String>) -> RowError {
+    RowError {
+        line,
+        column,
+        message: message.into(),
+    }
+}
+
+/// `901`, `TPS 901`, `tps-001` → 901.
+fn parse_tps(s: &str) -> Option<i32> {
+    let t = s.trim().to_ascii_lowercase();
+    let t = t.strip_prefix("tps").unwrap_or(&t);
+    let t = t.trim_start_matches([' ', '-', '.', ':']);
+    t.parse().ok().filter(|n| (1..=9999).contains(n))
+}
+
+/// Reads the list; every bad row is reported with its spreadsheet row number and column.
+pub fn parse(content: &[u8]) -> Result<Vec<Entry>, Vec<RowError>> {
+    let first = content.split(|b| *b == b'\n').next().unwrap_or_default();
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(detect_separator(first))
+        .flexible(true)
+        .from_reader(content);
+    let headers = reader
+        .headers()
+        .map_err(|_| {
+            vec![err(
+                1,
+                "–",
+                "Baris judul tidak dapat dibaca (harus teks CSV UTF-8).",
+            )]
+        })?
+        .clone();
+    let find = |name: &str| {
+        headers.iter().position(|h| {
+            h.trim()
+                .trim_start_matches('\u{feff}')
+                .eq_ignore_ascii_case(name)
+        })
+    };
+    let (Some(nik_col), Some(name_col), Some(tps_col)) = (find("nik"), find("nama"), find("tps"))
+    else {
+        return Err(vec![err(
+            1,
+            "–",
+            "Baris judul harus memuat kolom nik, nama dan tps.",
+        )]);
+    };
+    let mut entries = Vec::new();
+    let mut errors = Vec::new();
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    for (i, record) in reader.records().enumerate() {
+        let line = i as u64 + 2;
+        let Ok(record) = record else {
+            errors.push(err(
+                line,
+                "–",
+                "Baris tidak dapat dibaca (harus teks CSV UTF-8).",
+            ));
+            continue;
+        };
+        if record.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        let get = |c: usize| record.get(c).map_or("", str::trim);
+        let nik = match nik::parse(get(nik_col)) {
+            Ok(NikValue::Valid(n)) => Some(n.digits),
+            Ok(NikValue::Missing) => {
+                errors.push(err(line, "nik", "NIK wajib diisi di daftar KPU."));
+                None
+            }
+            Err(reason) => {
+                errors.push(err(line, "nik", reason));
+                None
+            }
+        };
+        let name = get(name_col).to_owned();
+        if name.is_empty() {
+            errors.push(err(line, "nama", "nama wajib diisi"));
+        }
+        let tps = parse_tps(get(tps_col));
+        if tps.is_none() {
+            errors.push(err(line, "tps", "nomor TPS harus bilangan 1–9999"));
+        }
+        let (Some(nik), Some(tps)) = (nik, tps) else {
+            continue;
+        };
+        if let Some(first) = seen.insert(nik.clone(), line) {
+            errors.push(err(line, "nik", format!("NIK sudah ada di baris {first}")));
+            continue;
+        }
+        if !name.is_empty() {
+            entries.push(Entry {
+                line: line as i32,
+                nik,
+                name,
+                tps,
+            });
+        }
+    }
+    if entries.is_empty() && errors.is_empty() {
+        errors.push(err(2, "–", "Berkas tidak berisi baris data."));
+    }
+    if errors.is_empty() {
+        Ok(entries)
+    } else {
+        Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_list_in_any_column_order_and_tps_spelling() {
+        let e = parse(b"TPS;Nama;NIK\nTPS 901;Budi;1674011508900001\n2;Siti;1674015203950002\n")
+            .unwrap();
+        assert_eq!(e.len(), 2);
+        assert_eq!(e[0].tps, 901);
+        assert_eq!(e[0].line, 2);
+        assert_eq!(e[1].nik, "1674015203950002");
+    }
+
+    #[test]
+    fn bad_rows_name_line_and_column() {
+        let errors = parse(
+            b"nik,nama,tps\n1674011508900001,Budi,1\n12345,Salah,1\n1674011508900001,Dua kali,2\n1674015203950002,Siti,nol\n",
+        )
+        .unwrap_err();
+        let got: Vec<(u64, &str)> = errors.iter().map(|e| (e.line, e.column)).collect();
+        assert_eq!(got, vec![(3, "nik"), (4, "nik"), (5, "tps")]);
+        assert!(errors[1].message.contains("baris 2"));
+    }
+
+    #[test]
+    fn missing_columns_are_reported_on_the_header() {
+        let errors = parse(b"nik,nama\n1674011508900001,Budi\n").unwrap_err();
+        assert_eq!(errors[0].line, 1);
+    }
+}

@@ -1,0 +1,270 @@
+//! Storing KPU's list and matching it with the facility's roll by NIK, in SQL (hash joins:
+//! as fast as an anti-join of the same data).
+
+use sqlx::{PgConnection, PgPool};
+
+use super::list::Entry;
+use crate::error::Result;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    /// On both lists.
+    Matched,
+    /// On KPU's list, not on the facility's active roll (released, transferred, unknown).
+    KpuOnly,
+    /// On the roll, eligible, but not on KPU's list: would lose their vote.
+    RollOnly,
+    /// On both, but KPU has them on another TPS than the roll.
+    TpsDiffers,
+    /// On both, but the names differ (ignoring case, spaces and punctuation).
+    NameDiffers,
+}
+
+impl Group {
+    pub const ALL: [Group; 5] = [
+        Group::Matched,
+        Group::KpuOnly,
+        Group::RollOnly,
+        Group::TpsDiffers,
+        Group::NameDiffers,
+    ];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Group::Matched => "cocok",
+            Group::KpuOnly => "hanya-kpu",
+            Group::RollOnly => "hanya-daftar",
+            Group::TpsDiffers => "beda-tps",
+            Group::NameDiffers => "beda-nama",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Group> {
+        Group::ALL.into_iter().find(|g| g.slug() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Group::Matched => "Cocok (ada di kedua daftar)",
+            Group::KpuOnly => "Ada di daftar KPU, tidak ada di daftar WBP aktif",
+            Group::RollOnly => {
+                "WBP dapat memilih, tidak ada di daftar KPU (terancam kehilangan hak pilih)"
+            }
+            Group::TpsDiffers => "Cocok, tetapi TPS berbeda",
+            Group::NameDiffers => "Cocok, tetapi nama berbeda",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub kpu: i64,
+    pub matched: i64,
+    pub kpu_only: i64,
+    pub roll_only: i64,
+    pub tps_differs: i64,
+    pub name_differs: i64,
+}
+
+impl Counts {
+    pub fn of(&self, g: Group) -> i64 {
+        match g {
+            Group::Matched => self.matched,
+            Group::KpuOnly => self.kpu_only,
+            Group::RollOnly => self.roll_only,
+            Group::TpsDiffers => self.tps_differs,
+            Group::NameDiffers => self.name_differs,
+        }
+    }
+}
+
+/// Replaces the facility's KPU list with `entries`; returns the new list's id. Run it in a
+/// transaction.
+pub async fn store(
+    conn: &mut PgConnection,
+    election_id: i64,
+    facility_id: i64,
+    user_id: Option<i64>,
+    filename: &str,
+    entries: &[Entry],
+) -> Result<i64> {
+    sqlx::query!(
+        "delete from kpu_lists where election_id = $1 and facility_id = $2",
+        election_id,
+        facility_id
+    )
+    .execute(&mut *conn)
+    .await?;
+    let id = sqlx::query_scalar!(
+        "insert into kpu_lists (election_id, facility_id, user_id, filename, rows)
+         values ($1, $2, $3, $4, $5) returning id",
+        election_id,
+        facility_id,
+        user_id,
+        filename,
+        entries.len() as i32
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    for chunk in entries.chunks(20_000) {
+        let lines: Vec<i32> = chunk.iter().map(|e| e.line).collect();
+        let niks: Vec<String> = chunk.iter().map(|e| e.nik.clone()).collect();
+        let names: Vec<String> = chunk.iter().map(|e| e.name.clone()).collect();
+        let tps: Vec<i32> = chunk.iter().map(|e| e.tps).collect();
+        sqlx::query!(
+            "insert into kpu_list_entries (list_id, line, nik, name, tps)
+             select $1, * from unnest($2::int[], $3::text[], $4::text[], $5::int[])",
+            id,
+            &lines,
+            &niks,
+            &names,
+            &tps
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    sqlx::query!("analyze kpu_list_entries")
+        .execute(&mut *conn)
+        .await?;
+    Ok(id)
+}
+
+/// The size of each group.
+pub async fn counts(
+    pool: &PgPool,
+    election_id: i64,
+    facility_id: i64,
+    list_id: i64,
+) -> Result<Counts> {
+    let c = sqlx::query!(
+        r#"with roll as (
+               select v.nik, v.name, s.tps_number,
+                      cardinality(voter_reasons(v.birth_date, v.marital_status, v.rights_revoked,
+                          v.release_date, v.nik, v.nik_flag, v.home_region_code,
+                          e.voting_day, e.kind, e.region_code)) = 0 as eligible
+               from voters v
+               join elections e on e.id = v.election_id
+               left join stations s on s.id = v.station_id
+               where v.election_id = $1 and v.facility_id = $2 and v.status = 'active'
+                 and v.nik is not null
+           ), kpu as (
+               select nik, name, tps from kpu_list_entries where list_id = $3
+           )
+           select count(k.nik) as "kpu!",
+                  count(*) filter (where k.nik is not null and r.nik is not null) as "matched!",
+                  count(*) filter (where r.nik is null) as "kpu_only!",
+                  count(*) filter (where k.nik is null and r.eligible) as "roll_only!",
+                  count(*) filter (where k.nik is not null and r.nik is not null
+                                   and r.tps_number is distinct from k.tps) as "tps_differs!",
+                  count(*) filter (where k.nik is not null and r.nik is not null
+                                   and regexp_replace(lower(r.name), '[^a-z0-9]+', '', 'g')
+                                       <> regexp_replace(lower(k.name), '[^a-z0-9]+', '', 'g'))
+                      as "name_differs!"
+           from kpu k full join roll r on r.nik = k.nik"#,
+        election_id,
+        facility_id,
+        list_id
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(Counts {
+        kpu: c.kpu,
+        matched: c.matched,
+        kpu_only: c.kpu_only,
+        roll_only: c.roll_only,
+        tps_differs: c.tps_differs,
+        name_differs: c.name_differs,
+    })
+}
+
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub nik: String,
+    pub roll_name: Option<String>,
+    pub kpu_name: Option<String>,
+    pub roll_tps: Option<i32>,
+    pub kpu_tps: Option<i32>,
+    pub note: String,
+}
+
+/// The rows of one group (at most `limit`), by name.
+pub async fn rows(
+    pool: &PgPool,
+    election_id: i64,
+    facility_id: i64,
+    list_id: i64,
+    group: Group,
+    limit: i64,
+) -> Result<Vec<Row>> {
+    let rows = sqlx::query!(
+        r#"with roll as (
+               select v.nik, v.name, s.tps_number,
+                      cardinality(voter_reasons(v.birth_date, v.marital_status, v.rights_revoked,
+                          v.release_date, v.nik, v.nik_flag, v.home_region_code,
+                          e.voting_day, e.kind, e.region_code)) = 0 as eligible
+               from voters v
+               join elections e on e.id = v.election_id
+               left join stations s on s.id = v.station_id
+               where v.election_id = $1 and v.facility_id = $2 and v.status = 'active'
+                 and v.nik is not null
+           ), kpu as (
+               select nik, name, tps from kpu_list_entries where list_id = $3
+           ), pairs as (
+               select coalesce(k.nik, r.nik) as nik, r.name as roll_name, k.name as kpu_name,
+                      r.tps_number as roll_tps, k.tps as kpu_tps,
+                      case
+                          when k.nik is not null and r.nik is not null then
+                              case $4::text
+                                  when 'cocok' then true
+                                  when 'beda-tps' then r.tps_number is distinct from k.tps
+                                  when 'beda-nama' then
+                                      regexp_replace(lower(r.name), '[^a-z0-9]+', '', 'g')
+                                      <> regexp_replace(lower(k.name), '[^a-z0-9]+', '', 'g')
+                                  else false
+                              end
+                          when r.nik is null then $4 = 'hanya-kpu'
+                          else $4 = 'hanya-daftar' and r.eligible
+                      end as wanted
+               from kpu k full join roll r on r.nik = k.nik
+           )
+           select p.nik as "nik!", p.roll_name as "roll_name?", p.kpu_name as "kpu_name?",
+                  p.roll_tps as "roll_tps?", p.kpu_tps as "kpu_tps?",
+                  case
+                      when $4 <> 'hanya-kpu' then ''
+                      when a.nik is not null then 'terdaftar aktif di ' || fa.name
+                      when d.nik is not null then 'keluar: ' || coalesce(d.departed_reason, 'tanpa keterangan')
+                      else 'tidak ada di daftar WBP fasilitas mana pun'
+                  end as "note!"
+           from pairs p
+           left join voters a on $4 = 'hanya-kpu' and a.election_id = $1 and a.nik = p.nik
+                             and a.status = 'active'
+           left join facilities fa on fa.id = a.facility_id
+           left join (
+               select distinct on (x.nik) x.nik, x.departed_reason from voters x
+               where $4 = 'hanya-kpu' and x.election_id = $1 and x.facility_id = $2
+                 and x.status = 'departed' and x.nik is not null
+               order by x.nik, x.departed_at desc
+           ) d on d.nik = p.nik
+           where p.wanted
+           order by coalesce(p.roll_name, p.kpu_name), p.nik
+           limit $5"#,
+        election_id,
+        facility_id,
+        list_id,
+        group.slug(),
+        limit
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Row {
+            nik: r.nik,
+            roll_name: r.roll_name,
+            kpu_name: r.kpu_name,
+            roll_tps: r.roll_tps,
+            kpu_tps: r.kpu_tps,
+            note: r.note,
+        })
+        .collect())
+}

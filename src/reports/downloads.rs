@@ -1,0 +1,154 @@
+//! Every report table as a download: `/unduh/nasional.csv`, `/unduh/ringkasan.xlsx`,
+//! `/unduh/provinsi/16.xlsx`, `/unduh/fasilitas/lapas-lubuklinggau.csv` (with `?pemilihan=`).
+//! Scoped like the pages: 404 outside the user's scope.
+
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use axum::routing::get;
+
+use super::table::{Cell, FileFormat, Table};
+use super::{by_province, export, figures, figures_table};
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::elections::{self, ElectionQuery};
+use crate::error::{AppError, Result};
+use crate::stations::summary::{self, Filter, Rules};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/unduh/{file}", get(national))
+        .route("/unduh/provinsi/{file}", get(province))
+        .route("/unduh/fasilitas/{file}", get(facility))
+}
+
+async fn national(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(file): Path<String>,
+    Query(q): Query<ElectionQuery>,
+) -> Result<Response> {
+    let (stem, format) = FileFormat::split(&file).ok_or(AppError::NotFound)?;
+    let election = elections::selected(&state.db, &q)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let table = match stem {
+        "nasional" => {
+            let rows = figures::facilities(
+                &state.db,
+                Some(election.id),
+                user.province_filter(),
+                user.facility_filter(),
+            )
+            .await?;
+            figures_table(
+                "Nasional",
+                ["kode_provinsi", "provinsi"],
+                &by_province(&rows),
+            )
+        }
+        "ringkasan" => {
+            export::summary(
+                &state.db,
+                election.id,
+                user.province_filter(),
+                user.facility_filter(),
+            )
+            .await?
+        }
+        _ => return Err(AppError::NotFound),
+    };
+    table.download(&format!("loksus-{stem}-{}", election.slug), format)
+}
+
+async fn province(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(file): Path<String>,
+    Query(q): Query<ElectionQuery>,
+) -> Result<Response> {
+    let (code, format) = FileFormat::split(&file).ok_or(AppError::NotFound)?;
+    let name = sqlx::query_scalar!(
+        "select name from regions where code = $1 and parent_code is null",
+        code
+    )
+    .fetch_optional(&state.db)
+    .await?
+    .filter(|_| user.sees_province(code))
+    .ok_or(AppError::NotFound)?;
+    let election = elections::selected(&state.db, &q)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let rows = figures::facilities(
+        &state.db,
+        Some(election.id),
+        Some(code),
+        user.facility_filter(),
+    )
+    .await?;
+    let rows: Vec<_> = rows
+        .into_iter()
+        .map(|r| (r.code, r.name, r.figures))
+        .collect();
+    figures_table(&name, ["kode_fasilitas", "fasilitas"], &rows)
+        .download(&format!("loksus-provinsi-{code}-{}", election.slug), format)
+}
+
+async fn facility(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(file): Path<String>,
+    Query(q): Query<ElectionQuery>,
+) -> Result<Response> {
+    let (code, format) = FileFormat::split(&file).ok_or(AppError::NotFound)?;
+    let p = crate::stations::place(&state, &user, code, &q).await?;
+    let mut conn = state.db.acquire().await?;
+    let rules = Rules::load(&mut conn, p.election.id).await?;
+    let stations = summary::load(
+        &mut conn,
+        &rules,
+        Filter {
+            facility: Some(p.facility_id),
+            ..Filter::default()
+        },
+    )
+    .await?;
+    let table = Table {
+        title: p.facility_name.chars().take(31).collect(),
+        columns: vec![
+            "tps",
+            "lokasi",
+            "dpt",
+            "dptb",
+            "dpk",
+            "hak_pilih",
+            "pemilih_dialokasikan",
+            "butir_siap",
+            "jumlah_butir",
+            "siap",
+            "surat_suara_kurang",
+        ],
+        rows: stations
+            .iter()
+            .map(|s| {
+                vec![
+                    Cell::Int(s.tps_number.into()),
+                    Cell::text(s.location_code.clone().unwrap_or_default()),
+                    Cell::Int(s.dpt),
+                    Cell::Int(s.dptb),
+                    Cell::Int(s.dpk),
+                    Cell::Int(s.dpt + s.dptb + s.dpk),
+                    Cell::Int(s.voters),
+                    Cell::Int(s.ready_items() as i64),
+                    Cell::Int(s.items.len() as i64),
+                    Cell::Bool(s.ready()),
+                    Cell::Int(if s.voters > 0 { s.shortage() } else { 0 }),
+                ]
+            })
+            .collect(),
+    };
+    table.download(
+        &format!("loksus-{}-{}", p.facility_code, p.election.slug),
+        format,
+    )
+}

@@ -1,0 +1,327 @@
+//! Pre-aggregated figures per facility (`facility_figures`), kept exact: every write marks
+//! the facilities it touches in `figures_stale` (statement triggers, same transaction), and
+//! every report calls [`ensure_fresh`] first, which rebuilds exactly those rows from the
+//! voters and TPS. Reading a fresh report then costs one small query per page.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use sqlx::{PgConnection, PgPool};
+
+use crate::error::Result;
+use crate::stations::summary::{self, Filter, Rules};
+
+/// Key of the advisory lock that serialises rebuilds.
+const REBUILD_LOCK: i64 = 0x4c6f_6b73_7573; // "Loksus"
+
+/// Rebuilds the figures of every facility marked stale. Cheap when nothing is marked.
+pub async fn ensure_fresh(pool: &PgPool) -> Result<()> {
+    let stale = sqlx::query_scalar!(r#"select exists (select 1 from figures_stale) as "stale!""#)
+        .fetch_one(pool)
+        .await?;
+    if !stale {
+        return Ok(());
+    }
+    let mut tx = pool.begin().await?;
+    // A rebuild already running holds the lock; once it commits its markers are gone.
+    sqlx::query!("select pg_advisory_xact_lock($1)", REBUILD_LOCK)
+        .execute(&mut *tx)
+        .await?;
+    let marked = sqlx::query!("delete from figures_stale returning election_id, facility_id")
+        .fetch_all(&mut *tx)
+        .await?;
+    let mut by_election: BTreeMap<i64, Option<HashSet<i64>>> = BTreeMap::new();
+    for m in marked {
+        let entry = by_election
+            .entry(m.election_id)
+            .or_insert_with(|| Some(HashSet::new()));
+        match (entry.as_mut(), m.facility_id) {
+            (Some(set), Some(f)) => {
+                set.insert(f);
+            }
+            (_, None) => *entry = None,
+            (None, Some(_)) => {}
+        }
+    }
+    for (election_id, facilities) in by_election {
+        let exists = sqlx::query_scalar!(
+            r#"select exists (select 1 from elections where id = $1) as "e!""#,
+            election_id
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        if !exists {
+            continue;
+        }
+        let ids: Vec<i64> = match facilities {
+            Some(set) => set.into_iter().collect(),
+            None => {
+                sqlx::query_scalar!("select id from facilities")
+                    .fetch_all(&mut *tx)
+                    .await?
+            }
+        };
+        rebuild(&mut tx, election_id, &ids).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+struct Row {
+    stations: i32,
+    stations_ready: i32,
+    dpt: i32,
+    dptb: i32,
+    dpk: i32,
+    shortage_stations: i32,
+    shortage_ballots: i64,
+}
+
+/// Recounts the figures of `facilities` for one election from the rows.
+pub async fn rebuild(conn: &mut PgConnection, election_id: i64, facilities: &[i64]) -> Result<()> {
+    if facilities.is_empty() {
+        return Ok(());
+    }
+    let rules = Rules::load(conn, election_id).await?;
+    let stations = summary::load(
+        conn,
+        &rules,
+        Filter {
+            facilities: Some(facilities),
+            ..Filter::default()
+        },
+    )
+    .await?;
+    let mut rows: HashMap<i64, Row> = HashMap::new();
+    for s in &stations {
+        let r = rows.entry(s.facility_id).or_default();
+        r.stations += 1;
+        r.stations_ready += i32::from(s.ready());
+        r.dpt += s.dpt as i32;
+        r.dptb += s.dptb as i32;
+        r.dpk += s.dpk as i32;
+        // Without voters placed, what a TPS needs is not known yet: no shortage counted.
+        if s.voters > 0 && s.shortage() > 0 {
+            r.shortage_stations += 1;
+            r.shortage_ballots += s.shortage();
+        }
+    }
+    let mut ids = Vec::with_capacity(facilities.len());
+    let mut cols: [Vec<i32>; 6] = Default::default();
+    let mut shortage_ballots = Vec::with_capacity(facilities.len());
+    for &f in facilities {
+        let r = rows.remove(&f).unwrap_or_default();
+        ids.push(f);
+        for (col, v) in cols.iter_mut().zip([
+            r.stations,
+            r.stations_ready,
+            r.dpt,
+            r.dptb,
+            r.dpk,
+            r.shortage_stations,
+        ]) {
+            col.push(v);
+        }
+        shortage_ballots.push(r.shortage_ballots);
+    }
+    sqlx::query!(
+        r#"insert into facility_figures (election_id, facility_id, stations, stations_ready,
+               dpt, dptb, dpk, shortage_stations, shortage_ballots, roll_voters, roll_eligible,
+               roll_under_age, roll_rights_revoked, roll_released, roll_no_valid_nik,
+               roll_unregistered, roll_unregistered_detainees, refreshed_at)
+           select $1, f.id, f.stations, f.ready, f.dpt, f.dptb, f.dpk, f.short, f.short_ballots,
+                  coalesce(r.voters, 0), coalesce(r.eligible, 0), coalesce(r.under_age, 0),
+                  coalesce(r.rights_revoked, 0), coalesce(r.released, 0),
+                  coalesce(r.no_valid_nik, 0), coalesce(r.unregistered, 0),
+                  coalesce(r.unregistered_detainees, 0), now()
+           from unnest($2::bigint[], $3::int[], $4::int[], $5::int[], $6::int[], $7::int[],
+                       $8::int[], $9::bigint[])
+                    as f (id, stations, ready, dpt, dptb, dpk, short, short_ballots)
+           left join (
+               select x.facility_id,
+                      count(*)::int as voters,
+                      count(*) filter (where cardinality(x.r) = 0)::int as eligible,
+                      count(*) filter (where 'under_age' = any(x.r))::int as under_age,
+                      count(*) filter (where 'rights_revoked' = any(x.r))::int as rights_revoked,
+                      count(*) filter (where 'released' = any(x.r))::int as released,
+                      count(*) filter (where 'no_valid_nik' = any(x.r))::int as no_valid_nik,
+                      count(*) filter (where cardinality(x.r) = 0 and x.list is null)::int
+                          as unregistered,
+                      count(*) filter (where cardinality(x.r) = 0 and x.list is null
+                                       and x.legal_status = 'tahanan')::int
+                          as unregistered_detainees
+               from (select v.facility_id, v.list, v.legal_status,
+                            voter_reasons(v.birth_date, v.marital_status, v.rights_revoked,
+                                v.release_date, v.nik, v.nik_flag, v.home_region_code,
+                                e.voting_day, e.kind, e.region_code) as r
+                     from voters v join elections e on e.id = v.election_id
+                     where v.election_id = $1 and v.facility_id = any($2)
+                       and v.status = 'active') x
+               group by x.facility_id
+           ) r on r.facility_id = f.id
+           on conflict (election_id, facility_id) do update set
+               stations = excluded.stations, stations_ready = excluded.stations_ready,
+               dpt = excluded.dpt, dptb = excluded.dptb, dpk = excluded.dpk,
+               shortage_stations = excluded.shortage_stations,
+               shortage_ballots = excluded.shortage_ballots,
+               roll_voters = excluded.roll_voters, roll_eligible = excluded.roll_eligible,
+               roll_under_age = excluded.roll_under_age,
+               roll_rights_revoked = excluded.roll_rights_revoked,
+               roll_released = excluded.roll_released,
+               roll_no_valid_nik = excluded.roll_no_valid_nik,
+               roll_unregistered = excluded.roll_unregistered,
+               roll_unregistered_detainees = excluded.roll_unregistered_detainees,
+               refreshed_at = excluded.refreshed_at"#,
+        election_id,
+        &ids,
+        &cols[0],
+        &cols[1],
+        &cols[2],
+        &cols[3],
+        &cols[4],
+        &cols[5],
+        &shortage_ballots,
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// One facility's figures as the reports read them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Figures {
+    pub facilities: i64,
+    /// The roll's active inmates when a roll is loaded, else the facility's recorded number.
+    pub inmates: i64,
+    pub stations: i64,
+    pub stations_ready: i64,
+    pub dpt: i64,
+    pub dptb: i64,
+    pub dpk: i64,
+    pub shortage_stations: i64,
+    pub shortage_ballots: i64,
+    pub roll_voters: i64,
+    pub roll_eligible: i64,
+    pub roll_under_age: i64,
+    pub roll_rights_revoked: i64,
+    pub roll_released: i64,
+    pub roll_no_valid_nik: i64,
+    pub roll_unregistered: i64,
+    pub roll_unregistered_detainees: i64,
+}
+
+impl Figures {
+    pub fn with_vote(&self) -> i64 {
+        self.dpt + self.dptb + self.dpk
+    }
+
+    pub fn add(&mut self, o: &Figures) {
+        self.facilities += o.facilities;
+        self.inmates += o.inmates;
+        self.stations += o.stations;
+        self.stations_ready += o.stations_ready;
+        self.dpt += o.dpt;
+        self.dptb += o.dptb;
+        self.dpk += o.dpk;
+        self.shortage_stations += o.shortage_stations;
+        self.shortage_ballots += o.shortage_ballots;
+        self.roll_voters += o.roll_voters;
+        self.roll_eligible += o.roll_eligible;
+        self.roll_under_age += o.roll_under_age;
+        self.roll_rights_revoked += o.roll_rights_revoked;
+        self.roll_released += o.roll_released;
+        self.roll_no_valid_nik += o.roll_no_valid_nik;
+        self.roll_unregistered += o.roll_unregistered;
+        self.roll_unregistered_detainees += o.roll_unregistered_detainees;
+    }
+}
+
+/// A facility with its figures.
+#[derive(Debug, Clone)]
+pub struct FacilityFigures {
+    pub province_code: String,
+    pub province_name: String,
+    pub code: String,
+    pub name: String,
+    pub facility_type: String,
+    pub class: Option<String>,
+    pub kabkota_name: String,
+    pub illustrative: bool,
+    pub figures: Figures,
+}
+
+/// Every facility in scope with its figures for the election (fresh), by province and name.
+pub async fn facilities(
+    pool: &PgPool,
+    election_id: Option<i64>,
+    province: Option<&str>,
+    facility: Option<i64>,
+) -> Result<Vec<FacilityFigures>> {
+    ensure_fresh(pool).await?;
+    let rows = sqlx::query!(
+        r#"select f.province_code, p.name as province_name, f.code, f.name, f.facility_type,
+                  f.class, k.name as kabkota_name, f.illustrative, f.inmates,
+                  x.stations as "stations?", x.stations_ready as "stations_ready?",
+                  x.dpt as "dpt?", x.dptb as "dptb?", x.dpk as "dpk?",
+                  x.shortage_stations as "shortage_stations?",
+                  x.shortage_ballots as "shortage_ballots?",
+                  x.roll_voters as "roll_voters?", x.roll_eligible as "roll_eligible?",
+                  x.roll_under_age as "roll_under_age?",
+                  x.roll_rights_revoked as "roll_rights_revoked?",
+                  x.roll_released as "roll_released?",
+                  x.roll_no_valid_nik as "roll_no_valid_nik?",
+                  x.roll_unregistered as "roll_unregistered?",
+                  x.roll_unregistered_detainees as "roll_unregistered_detainees?"
+           from facilities f
+           join regions p on p.code = f.province_code
+           join regions k on k.code = f.kabkota_code
+           left join facility_figures x on x.facility_id = f.id and x.election_id = $1
+           where ($2::text is null or f.province_code = $2) and ($3::bigint is null or f.id = $3)
+           order by f.province_code, f.name"#,
+        election_id,
+        province,
+        facility
+    )
+    .fetch_all(pool)
+    .await?;
+    let n = |v: Option<i32>| i64::from(v.unwrap_or(0));
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let roll_voters = n(r.roll_voters);
+            FacilityFigures {
+                province_code: r.province_code,
+                province_name: r.province_name,
+                code: r.code,
+                name: r.name,
+                facility_type: r.facility_type,
+                class: r.class,
+                kabkota_name: r.kabkota_name,
+                illustrative: r.illustrative,
+                figures: Figures {
+                    facilities: 1,
+                    inmates: if roll_voters > 0 {
+                        roll_voters
+                    } else {
+                        r.inmates.into()
+                    },
+                    stations: n(r.stations),
+                    stations_ready: n(r.stations_ready),
+                    dpt: n(r.dpt),
+                    dptb: n(r.dptb),
+                    dpk: n(r.dpk),
+                    shortage_stations: n(r.shortage_stations),
+                    shortage_ballots: r.shortage_ballots.unwrap_or(0),
+                    roll_voters,
+                    roll_eligible: n(r.roll_eligible),
+                    roll_under_age: n(r.roll_under_age),
+                    roll_rights_revoked: n(r.roll_rights_revoked),
+                    roll_released: n(r.roll_released),
+                    roll_no_valid_nik: n(r.roll_no_valid_nik),
+                    roll_unregistered: n(r.roll_unregistered),
+                    roll_unregistered_detainees: n(r.roll_unregistered_detainees),
+                },
+            }
+        })
+        .collect())
+}
