@@ -66,6 +66,18 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Store KPU's final voter list (CSV: nik, nama, tps) for a facility and match it with
+    /// the roll; prints each group's size. Exit 1 when rows were rejected (nothing stored).
+    Reconcile {
+        /// KPU's list for the facility.
+        file: PathBuf,
+        /// Facility code, e.g. lapas-lubuklinggau.
+        #[arg(long)]
+        facility: String,
+        /// Election slug (default: the latest election by voting day).
+        #[arg(long)]
+        election: Option<String>,
+    },
     /// Write figures for other programs, in stable column orders (see the README).
     Export {
         #[command(subcommand)]
@@ -183,7 +195,12 @@ fn parse_role(s: &str) -> Result<Role, String> {
 pub enum DemoCommand {
     /// Load the demo data into the configured database (refuses to load twice or into a
     /// database that already holds facilities or elections).
-    Load,
+    Load {
+        /// demo: the published Pemilu 2024 figures of four provinces; national: about 550
+        /// facilities, 1.800 TPS and 300.000 inmates (illustrative, for benchmarks).
+        #[arg(long, default_value = "demo", value_parser = ["demo", "national"])]
+        scale: String,
+    },
     /// Write a realistic, deterministic roll file (CSV) to standard output; needs no database.
     RollFile {
         /// Number of inmates.
@@ -225,6 +242,10 @@ pub struct ServeArgs {
     /// Take the client address from X-Forwarded-For (only behind a trusted reverse proxy).
     #[arg(long, env = "LOKSUS_TRUST_PROXY")]
     pub trust_proxy: bool,
+
+    /// Serve `/bench/fortunes`, the minimal baseline page `scripts/bench` compares with.
+    #[arg(long, env = "LOKSUS_BENCH_ROUTES")]
+    pub bench_routes: bool,
 }
 
 impl Cli {
@@ -251,27 +272,38 @@ impl Cli {
                 Ok(())
             }
             Command::Demo {
-                command: DemoCommand::Load,
-            } => demo_load(&db).await,
+                command: DemoCommand::Load { scale },
+            } => demo_load(&db, &scale).await,
             Command::Demo {
                 command: DemoCommand::RollFile { .. },
             } => unreachable!("handled before opening the database"),
             Command::User { command } => user_command(&db, command).await,
             Command::Roll { command } => roll_command(&db, command).await,
             Command::Export { command } => export_command(&db, command).await,
+            Command::Reconcile {
+                file,
+                facility,
+                election,
+            } => reconcile_command(&db, &file, &facility, election.as_deref()).await,
         };
         db.close().await;
         result
     }
 }
 
-async fn demo_load(db: &Database) -> anyhow::Result<()> {
-    let summary = demo::load(&db.pool).await?;
+async fn demo_load(db: &Database, scale: &str) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let summary = if scale == "national" {
+        demo::national::load(&db.pool).await?
+    } else {
+        demo::load(&db.pool).await?
+    };
     println!(
-        "demo data loaded: election {}, {} facilities, {} TPS",
+        "demo data loaded: election {}, {} facilities, {} TPS ({scale} scale, {:.1} s)",
         demo::ELECTION_SLUG,
         summary.facilities,
-        summary.stations
+        summary.stations,
+        started.elapsed().as_secs_f64()
     );
     print_accounts(&summary.accounts);
     Ok(())
@@ -291,6 +323,64 @@ fn print_accounts(accounts: &[demo::DemoAccount]) {
             a.username, a.role, scope, a.password
         );
     }
+}
+
+async fn reconcile_command(
+    db: &Database,
+    file: &std::path::Path,
+    facility: &str,
+    election: Option<&str>,
+) -> anyhow::Result<()> {
+    let roll = rolls::find(&db.pool, facility, election)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .ok_or_else(|| UsageError(format!("unknown facility {facility} or election")))?;
+    let content = std::fs::read(file)
+        .map_err(|e| UsageError(format!("cannot open {}: {e}", file.display())))?;
+    let entries = match crate::reconcile::list::parse(&content) {
+        Ok(e) => e,
+        Err(errors) => {
+            for e in errors.iter().take(100) {
+                eprintln!("row {}, {}: {}", e.line, e.column, e.message);
+            }
+            return Err(Rejected.into());
+        }
+    };
+    let name = file
+        .file_name()
+        .map_or("dpt-kpu.csv".into(), |n| n.to_string_lossy().into_owned());
+    let mut tx = db.pool.begin().await?;
+    let id = crate::reconcile::matching::store(
+        &mut tx,
+        roll.election.id,
+        roll.facility_id,
+        None,
+        &name,
+        &entries,
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    crate::audit::record(
+        &mut tx,
+        &Actor::command_line(),
+        crate::audit::Entry::new("kpu_list.upload")
+            .object("kpu_list", id)
+            .province(Some(roll.province_code.clone()))
+            .facility(Some(roll.facility_id))
+            .after(serde_json::json!({ "filename": name, "rows": entries.len() })),
+    )
+    .await?;
+    tx.commit().await?;
+    let started = std::time::Instant::now();
+    let c = crate::reconcile::matching::counts(&db.pool, roll.election.id, roll.facility_id, id)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    println!(
+        "kpu {}, matched {}, kpu_only {}, roll_only {}, tps_differs {}, name_differs {} (matched in {ms:.0} ms)",
+        c.kpu, c.matched, c.kpu_only, c.roll_only, c.tps_differs, c.name_differs
+    );
+    Ok(())
 }
 
 async fn export_command(db: &Database, command: ExportCommand) -> anyhow::Result<()> {
@@ -511,6 +601,7 @@ async fn serve(db: &Database, args: ServeArgs) -> anyhow::Result<()> {
         secure_cookies: args.secure_cookies,
         session_idle: std::time::Duration::from_secs(args.session_idle_minutes * 60),
         trust_proxy: args.trust_proxy,
+        bench_routes: args.bench_routes,
         ..Config::default()
     };
     let listener = TcpListener::bind(args.addr)

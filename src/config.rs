@@ -17,6 +17,8 @@ pub struct Config {
     /// Failed logins per username, or per address, within `login_window` before 429.
     pub login_max_failures: u32,
     pub login_window: Duration,
+    /// Serve the benchmark baseline page `/bench/fortunes`.
+    pub bench_routes: bool,
 }
 
 impl Default for Config {
@@ -29,6 +31,7 @@ impl Default for Config {
             trust_proxy: false,
             login_max_failures: 5,
             login_window: Duration::from_secs(15 * 60),
+            bench_routes: false,
         }
     }
 }

@@ -3,11 +3,12 @@
 //! already holds facilities or elections.
 
 mod data;
+pub mod national;
 pub mod plan;
 pub mod rolls;
 
 use serde_json::json;
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 use time::macros::date;
 
 use crate::audit::{self, Actor, Entry};
@@ -27,6 +28,8 @@ pub enum DemoError {
     NotEmpty,
     #[error(transparent)]
     Database(#[from] sqlx::Error),
+    #[error("{0}")]
+    Other(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,53 +90,15 @@ pub async fn is_empty(pool: &PgPool) -> sqlx::Result<bool> {
     .await
 }
 
-/// Loads the demo election, facilities and TPS in one transaction.
 /// Illustrative dapils for the demo provinces (not KPU's decisions).
 pub const DEMO_DAPILS: &str = include_str!("dapils.csv");
 
+/// Loads the demo election, facilities and TPS in one transaction.
 pub async fn load(pool: &PgPool) -> Result<DemoSummary, DemoError> {
     let accounts = demo_accounts();
-    let plain: Vec<String> = accounts.iter().map(|a| a.password.clone()).collect();
-    let hashes = tokio::task::spawn_blocking(move || {
-        plain.iter().map(|p| password::hash(p)).collect::<Vec<_>>()
-    })
-    .await
-    .expect("hashing thread");
-
+    let hashes = hash_passwords(&accounts).await;
     let mut tx = pool.begin().await?;
-    // Two loads at once: the second waits here, then sees the first one's marker.
-    sqlx::query!("lock table app_meta in share row exclusive mode")
-        .execute(&mut *tx)
-        .await?;
-    let marker = sqlx::query_scalar!("select value from app_meta where key = 'demo_loaded_at'")
-        .fetch_optional(&mut *tx)
-        .await?;
-    if let Some(at) = marker {
-        return Err(DemoError::AlreadyLoaded(at));
-    }
-    let empty = sqlx::query_scalar!(
-        r#"select not exists (select 1 from facilities) and not exists (select 1 from elections)
-                  and not exists (select 1 from users) as "empty!""#
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    if !empty {
-        return Err(DemoError::NotEmpty);
-    }
-
-    let election_id = sqlx::query_scalar!(
-        r#"insert into elections (slug, name, kind, voting_day, transfer_deadline,
-               detainee_transfer_deadline, max_voters_per_tps, reserve_basis_points, ballot_types)
-           values ($1, 'Pemilihan Umum 2024', 'pemilu', $2, $3, $4, 300, 200,
-                   array['ppwp', 'dpr', 'dpd', 'dprd_prov', 'dprd_kabkota'])
-           returning id"#,
-        ELECTION_SLUG,
-        date!(2024 - 02 - 14),
-        date!(2024 - 01 - 15),
-        date!(2024 - 02 - 07),
-    )
-    .fetch_one(&mut *tx)
-    .await?;
+    let election_id = begin(&mut tx).await?;
 
     let facilities = plan::plan();
     let mut f_cols = FacilityColumns::default();
@@ -222,7 +187,70 @@ pub async fn load(pool: &PgPool) -> Result<DemoSummary, DemoError> {
     )
     .execute(&mut *tx)
     .await?;
-    for (a, hash) in accounts.iter().zip(&hashes) {
+    finish(&mut tx, &actor, &accounts, &hashes).await?;
+    tx.commit().await?;
+    Ok(DemoSummary {
+        facilities: facilities.len(),
+        stations: s_cols.number.len(),
+        accounts,
+    })
+}
+
+/// Hashes the accounts' generated passwords (off the async threads).
+pub(crate) async fn hash_passwords(accounts: &[DemoAccount]) -> Vec<String> {
+    let plain: Vec<String> = accounts.iter().map(|a| a.password.clone()).collect();
+    tokio::task::spawn_blocking(move || plain.iter().map(|p| password::hash(p)).collect())
+        .await
+        .expect("hashing thread")
+}
+
+/// Checks that the database is empty and not loaded yet (waiting for a concurrent load), and
+/// creates the demo election. Returns its id.
+pub(crate) async fn begin(tx: &mut PgConnection) -> Result<i64, DemoError> {
+    // Two loads at once: the second waits here, then sees the first one's marker.
+    sqlx::query!("lock table app_meta in share row exclusive mode")
+        .execute(&mut *tx)
+        .await?;
+    let marker = sqlx::query_scalar!("select value from app_meta where key = 'demo_loaded_at'")
+        .fetch_optional(&mut *tx)
+        .await?;
+    if let Some(at) = marker {
+        return Err(DemoError::AlreadyLoaded(at));
+    }
+    let empty = sqlx::query_scalar!(
+        r#"select not exists (select 1 from facilities) and not exists (select 1 from elections)
+                  and not exists (select 1 from users) as "empty!""#
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if !empty {
+        return Err(DemoError::NotEmpty);
+    }
+
+    let election_id = sqlx::query_scalar!(
+        r#"insert into elections (slug, name, kind, voting_day, transfer_deadline,
+               detainee_transfer_deadline, max_voters_per_tps, reserve_basis_points, ballot_types)
+           values ($1, 'Pemilihan Umum 2024', 'pemilu', $2, $3, $4, 300, 200,
+                   array['ppwp', 'dpr', 'dpd', 'dprd_prov', 'dprd_kabkota'])
+           returning id"#,
+        ELECTION_SLUG,
+        date!(2024 - 02 - 14),
+        date!(2024 - 01 - 15),
+        date!(2024 - 02 - 07),
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    Ok(election_id)
+}
+
+/// Creates the accounts and marks the demo data as loaded.
+pub(crate) async fn finish(
+    tx: &mut PgConnection,
+    actor: &Actor,
+    accounts: &[DemoAccount],
+    hashes: &[String],
+) -> Result<(), DemoError> {
+    for (a, hash) in accounts.iter().zip(hashes) {
         let id = sqlx::query_scalar!(
             "insert into users (username, password_hash, role, province_code, facility_id)
              values ($1, $2, $3, $4, (select id from facilities where code = $5))
@@ -236,8 +264,8 @@ pub async fn load(pool: &PgPool) -> Result<DemoSummary, DemoError> {
         .fetch_one(&mut *tx)
         .await?;
         audit::record(
-            &mut tx,
-            &actor,
+            &mut *tx,
+            actor,
             Entry::new("user.create").object("user", id).after(json!({
                 "username": a.username, "role": a.role,
                 "province_code": a.province_code, "facility": a.facility_code,
@@ -248,12 +276,7 @@ pub async fn load(pool: &PgPool) -> Result<DemoSummary, DemoError> {
     sqlx::query!("insert into app_meta (key, value) values ('demo_loaded_at', now()::text)")
         .execute(&mut *tx)
         .await?;
-    tx.commit().await?;
-    Ok(DemoSummary {
-        facilities: facilities.len(),
-        stations: s_cols.number.len(),
-        accounts,
-    })
+    Ok(())
 }
 
 #[derive(Default)]

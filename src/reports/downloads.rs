@@ -34,18 +34,22 @@ async fn national(
         .ok_or(AppError::NotFound)?;
     let table = match stem {
         "nasional" => {
-            let rows = figures::facilities(
-                &state.db,
-                Some(election.id),
-                user.province_filter(),
-                user.facility_filter(),
-            )
-            .await?;
-            figures_table(
-                "Nasional",
-                ["kode_provinsi", "provinsi"],
-                &by_province(&rows),
-            )
+            let rows = match user.facility_filter() {
+                None => {
+                    figures::ensure_fresh(&state.db).await?;
+                    figures::provinces(&state.db, election.id, user.province_filter()).await?
+                }
+                Some(f) => by_province(
+                    &figures::facilities(
+                        &state.db,
+                        Some(election.id),
+                        user.province_filter(),
+                        Some(f),
+                    )
+                    .await?,
+                ),
+            };
+            figures_table("Nasional", ["kode_provinsi", "provinsi"], &rows)
         }
         "ringkasan" => {
             export::summary(

@@ -1,7 +1,9 @@
 //! Pre-aggregated figures per facility (`facility_figures`), kept exact: every write marks
 //! the facilities it touches in `figures_stale` (statement triggers, same transaction), and
 //! every report calls [`ensure_fresh`] first, which rebuilds exactly those rows from the
-//! voters and TPS. Reading a fresh report then costs one small query per page.
+//! voters and TPS. Province totals (`province_figures`) are rebuilt with them, so the
+//! national dashboard reads one row per province. Reading a fresh report costs one small
+//! query per page.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -18,6 +20,12 @@ pub async fn ensure_fresh(pool: &PgPool) -> Result<()> {
     let stale = sqlx::query_scalar!(r#"select exists (select 1 from figures_stale) as "stale!""#)
         .fetch_one(pool)
         .await?;
+    rebuild_stale(pool, stale).await
+}
+
+/// [`ensure_fresh`] for a caller that already read whether anything is marked (`stale`),
+/// in a query of its own.
+pub async fn rebuild_stale(pool: &PgPool, stale: bool) -> Result<()> {
     if !stale {
         return Ok(());
     }
@@ -61,9 +69,119 @@ pub async fn ensure_fresh(pool: &PgPool) -> Result<()> {
             }
         };
         rebuild(&mut tx, election_id, &ids).await?;
+        rebuild_provinces(&mut tx, election_id, &ids).await?;
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// Recomputes the province totals of the provinces `facilities` lie in.
+async fn rebuild_provinces(
+    conn: &mut PgConnection,
+    election_id: i64,
+    facilities: &[i64],
+) -> Result<()> {
+    sqlx::query!(
+        r#"with provinces as (
+               select distinct province_code from facilities where id = any($2)
+           ), totals as (
+               select f.province_code, count(*)::int as facilities,
+                      sum(case when coalesce(x.roll_voters, 0) > 0 then x.roll_voters
+                               else f.inmates end)::bigint as inmates,
+                      coalesce(sum(x.stations), 0)::int as stations,
+                      coalesce(sum(x.stations_ready), 0)::int as stations_ready,
+                      coalesce(sum(x.dpt), 0)::bigint as dpt,
+                      coalesce(sum(x.dptb), 0)::bigint as dptb,
+                      coalesce(sum(x.dpk), 0)::bigint as dpk,
+                      coalesce(sum(x.shortage_stations), 0)::int as shortage_stations,
+                      coalesce(sum(x.shortage_ballots), 0)::bigint as shortage_ballots,
+                      coalesce(sum(x.roll_voters), 0)::bigint as roll_voters,
+                      coalesce(sum(x.roll_eligible), 0)::bigint as roll_eligible,
+                      coalesce(sum(x.roll_under_age), 0)::bigint as roll_under_age,
+                      coalesce(sum(x.roll_rights_revoked), 0)::bigint as roll_rights_revoked,
+                      coalesce(sum(x.roll_released), 0)::bigint as roll_released,
+                      coalesce(sum(x.roll_no_valid_nik), 0)::bigint as roll_no_valid_nik,
+                      coalesce(sum(x.roll_unregistered), 0)::bigint as roll_unregistered,
+                      coalesce(sum(x.roll_unregistered_detainees), 0)::bigint
+                          as roll_unregistered_detainees
+               from facilities f
+               left join facility_figures x on x.facility_id = f.id and x.election_id = $1
+               where f.province_code in (select province_code from provinces)
+               group by f.province_code
+           ), gone as (
+               delete from province_figures
+               where election_id = $1 and province_code in (select province_code from provinces)
+                 and province_code not in (select province_code from totals)
+           )
+           insert into province_figures
+           select $1, t.* from totals t
+           on conflict (election_id, province_code) do update set
+               facilities = excluded.facilities, inmates = excluded.inmates,
+               stations = excluded.stations, stations_ready = excluded.stations_ready,
+               dpt = excluded.dpt, dptb = excluded.dptb, dpk = excluded.dpk,
+               shortage_stations = excluded.shortage_stations,
+               shortage_ballots = excluded.shortage_ballots,
+               roll_voters = excluded.roll_voters, roll_eligible = excluded.roll_eligible,
+               roll_under_age = excluded.roll_under_age,
+               roll_rights_revoked = excluded.roll_rights_revoked,
+               roll_released = excluded.roll_released,
+               roll_no_valid_nik = excluded.roll_no_valid_nik,
+               roll_unregistered = excluded.roll_unregistered,
+               roll_unregistered_detainees = excluded.roll_unregistered_detainees"#,
+        election_id,
+        facilities
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// One row per province in scope with its totals, in code order. Call [`ensure_fresh`] (or
+/// [`rebuild_stale`]) first.
+pub async fn provinces(
+    pool: &PgPool,
+    election_id: i64,
+    province: Option<&str>,
+) -> Result<Vec<(String, String, Figures)>> {
+    let rows = sqlx::query!(
+        r#"select p.province_code as code, r.name, p.facilities, p.inmates, p.stations, p.stations_ready,
+                  p.dpt, p.dptb, p.dpk, p.shortage_stations, p.shortage_ballots, p.roll_voters,
+                  p.roll_eligible, p.roll_under_age, p.roll_rights_revoked, p.roll_released,
+                  p.roll_no_valid_nik, p.roll_unregistered, p.roll_unregistered_detainees
+           from province_figures p
+           join regions r on r.code = p.province_code
+           where p.election_id = $1 and ($2::text is null or p.province_code = $2)
+           order by p.province_code"#,
+        election_id,
+        province
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let f = Figures {
+                facilities: r.facilities.into(),
+                inmates: r.inmates,
+                stations: r.stations.into(),
+                stations_ready: r.stations_ready.into(),
+                dpt: r.dpt,
+                dptb: r.dptb,
+                dpk: r.dpk,
+                shortage_stations: r.shortage_stations.into(),
+                shortage_ballots: r.shortage_ballots,
+                roll_voters: r.roll_voters,
+                roll_eligible: r.roll_eligible,
+                roll_under_age: r.roll_under_age,
+                roll_rights_revoked: r.roll_rights_revoked,
+                roll_released: r.roll_released,
+                roll_no_valid_nik: r.roll_no_valid_nik,
+                roll_unregistered: r.roll_unregistered,
+                roll_unregistered_detainees: r.roll_unregistered_detainees,
+            };
+            (r.code, r.name, f)
+        })
+        .collect())
 }
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]

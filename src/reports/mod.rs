@@ -19,7 +19,7 @@ use time::{Date, OffsetDateTime};
 
 use crate::AppState;
 use crate::auth::{CurrentUser, Layout};
-use crate::elections::{self, Election, ElectionQuery};
+use crate::elections::{Election, ElectionQuery};
 use crate::error::Result;
 use crate::format;
 use charts::BarChart;
@@ -263,21 +263,6 @@ pub fn today() -> Date {
         .date()
 }
 
-pub async fn dates(pool: &sqlx::PgPool, election_id: i64) -> Result<Dates> {
-    let d = sqlx::query!(
-        "select voting_day, transfer_deadline, detainee_transfer_deadline
-         from elections where id = $1",
-        election_id
-    )
-    .fetch_one(pool)
-    .await?;
-    Ok(Dates {
-        voting_day: d.voting_day,
-        transfer_deadline: d.transfer_deadline,
-        detainee_transfer_deadline: d.detainee_transfer_deadline,
-    })
-}
-
 #[derive(Template)]
 #[template(path = "reports/dashboard.html")]
 pub struct DashboardPage {
@@ -290,21 +275,139 @@ pub struct DashboardPage {
     pub q: String,
 }
 
+/// The dashboard's data: the election, its deadlines, and one row per province in scope.
+struct DashboardData {
+    election: Option<(Election, Dates)>,
+    provinces: Vec<(String, String, Figures)>,
+    stale: bool,
+}
+
+/// Everything the national dashboard needs, in one query (the election by slug or the
+/// latest, whether figures must be rebuilt first, and the province totals).
+async fn dashboard_data(
+    pool: &sqlx::PgPool,
+    slug: Option<&str>,
+    province: Option<&str>,
+) -> Result<DashboardData> {
+    let rows = sqlx::query!(
+        r#"with e as (
+               select id, slug, name, voting_day, transfer_deadline, detainee_transfer_deadline,
+                      exists (select 1 from figures_stale) as stale
+               from elections
+               where $1::text is null or slug = $1
+               order by voting_day desc, id desc
+               limit 1
+           )
+           select e.id, e.slug, e.name, e.voting_day, e.transfer_deadline,
+                  e.detainee_transfer_deadline, e.stale as "stale!",
+                  p.province_code as "code?", r.name as "province?",
+                  p.facilities as "facilities?", p.inmates as "inmates?",
+                  p.stations as "stations?", p.stations_ready as "stations_ready?",
+                  p.dpt as "dpt?", p.dptb as "dptb?", p.dpk as "dpk?",
+                  p.shortage_stations as "shortage_stations?",
+                  p.shortage_ballots as "shortage_ballots?", p.roll_voters as "roll_voters?",
+                  p.roll_eligible as "roll_eligible?", p.roll_under_age as "roll_under_age?",
+                  p.roll_rights_revoked as "roll_rights_revoked?",
+                  p.roll_released as "roll_released?",
+                  p.roll_no_valid_nik as "roll_no_valid_nik?",
+                  p.roll_unregistered as "roll_unregistered?",
+                  p.roll_unregistered_detainees as "roll_unregistered_detainees?"
+           from e
+           left join province_figures p
+                  on p.election_id = e.id and ($2::text is null or p.province_code = $2)
+           left join regions r on r.code = p.province_code
+           order by p.province_code"#,
+        slug,
+        province
+    )
+    .fetch_all(pool)
+    .await?;
+    let Some(first) = rows.first() else {
+        return Ok(DashboardData {
+            election: None,
+            provinces: Vec::new(),
+            stale: false,
+        });
+    };
+    let election = (
+        Election {
+            id: first.id,
+            slug: first.slug.clone(),
+            name: first.name.clone(),
+            voting_day: first.voting_day,
+        },
+        Dates {
+            voting_day: first.voting_day,
+            transfer_deadline: first.transfer_deadline,
+            detainee_transfer_deadline: first.detainee_transfer_deadline,
+        },
+    );
+    let stale = first.stale;
+    let n = |v: Option<i32>| i64::from(v.unwrap_or(0));
+    let m = |v: Option<i64>| v.unwrap_or(0);
+    let provinces = rows
+        .into_iter()
+        .filter_map(|r| {
+            let f = Figures {
+                facilities: n(r.facilities),
+                inmates: m(r.inmates),
+                stations: n(r.stations),
+                stations_ready: n(r.stations_ready),
+                dpt: m(r.dpt),
+                dptb: m(r.dptb),
+                dpk: m(r.dpk),
+                shortage_stations: n(r.shortage_stations),
+                shortage_ballots: m(r.shortage_ballots),
+                roll_voters: m(r.roll_voters),
+                roll_eligible: m(r.roll_eligible),
+                roll_under_age: m(r.roll_under_age),
+                roll_rights_revoked: m(r.roll_rights_revoked),
+                roll_released: m(r.roll_released),
+                roll_no_valid_nik: m(r.roll_no_valid_nik),
+                roll_unregistered: m(r.roll_unregistered),
+                roll_unregistered_detainees: m(r.roll_unregistered_detainees),
+            };
+            Some((r.code?, r.province?, f))
+        })
+        .collect();
+    Ok(DashboardData {
+        election: Some(election),
+        provinces,
+        stale,
+    })
+}
+
 /// Scoped: a kanwil or provincial KPU user sees their province, a registrar their facility.
 async fn dashboard(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(query): Query<ElectionQuery>,
 ) -> Result<Html<String>> {
-    let election = elections::selected(&state.db, &query).await?;
-    let facilities = figures::facilities(
-        &state.db,
-        election.as_ref().map(|e| e.id),
-        user.province_filter(),
-        user.facility_filter(),
-    )
-    .await?;
-    let provinces = by_province(&facilities);
+    let slug = query.pemilihan.as_deref().filter(|s| !s.is_empty());
+    let mut data = dashboard_data(&state.db, slug, user.province_filter()).await?;
+    if data.election.is_none() && slug.is_some() {
+        return Err(crate::error::AppError::NotFound);
+    }
+    if data.stale {
+        figures::rebuild_stale(&state.db, true).await?;
+        data = dashboard_data(&state.db, slug, user.province_filter()).await?;
+    }
+    let (election, dates) = match data.election {
+        Some((e, d)) => (Some(e), Some(d)),
+        None => (None, None),
+    };
+    let provinces = match user.facility_filter() {
+        None => data.provinces,
+        Some(f) => by_province(
+            &figures::facilities(
+                &state.db,
+                election.as_ref().map(|e| e.id),
+                user.province_filter(),
+                Some(f),
+            )
+            .await?,
+        ),
+    };
     let mut total = Figures::default();
     for (_, _, f) in &provinces {
         total.add(f);
@@ -313,8 +416,8 @@ async fn dashboard(
         .as_ref()
         .map(|e| format!("?pemilihan={}", e.slug))
         .unwrap_or_default();
-    let deadlines = match &election {
-        Some(e) => countdown(&dates(&state.db, e.id).await?, today(), &total),
+    let deadlines = match &dates {
+        Some(d) => countdown(d, today(), &total),
         None => Vec::new(),
     };
     let charts = if provinces.is_empty() {

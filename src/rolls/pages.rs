@@ -81,6 +81,9 @@ struct ListQuery {
     saring: String,
     #[serde(default)]
     hal: Option<i64>,
+    /// Rows per page: 50 (default), 100 or 300.
+    #[serde(default)]
+    per: Option<i64>,
 }
 
 struct VoterItem {
@@ -119,6 +122,7 @@ struct ListPage {
     shown: String,
     page: i64,
     pages: i64,
+    per: i64,
     prev: Option<String>,
     next: Option<String>,
 }
@@ -216,6 +220,10 @@ async fn list(
     let filtered = options.iter().find(|o| o.0 == saring).map_or(0, |o| o.2);
     let search = q.q.trim().to_owned();
     let page = q.hal.unwrap_or(1).max(1);
+    let per = match q.per {
+        Some(n @ (100 | 300)) => n,
+        _ => PAGE_SIZE,
+    };
     let rows = sqlx::query!(
         r#"select id, name, nik, birth_date, sex, list, status, departed_reason, nik_flag,
                   home_from_nik, from_name as "from_name?", late as "late!", reasons as "reasons!"
@@ -253,8 +261,8 @@ async fn list(
         roll.election.id,
         search,
         saring,
-        PAGE_SIZE,
-        (page - 1) * PAGE_SIZE,
+        per,
+        (page - 1) * per,
     )
     .fetch_all(&state.db)
     .await?;
@@ -304,16 +312,21 @@ async fn list(
         })
         .collect();
     // Paging counts the filter without the search (the search narrows the current page set).
-    let pages = ((filtered + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let pages = ((filtered + per - 1) / per).max(1);
     let link = |p: i64| {
-        let query: String = form_urlencoded::Serializer::new(String::new())
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        query
             .append_pair("q", &search)
             .append_pair("saring", &saring)
-            .append_pair("hal", &p.to_string())
-            .finish();
+            .append_pair("hal", &p.to_string());
+        if per != PAGE_SIZE {
+            query.append_pair("per", &per.to_string());
+        }
+        let query = query.finish();
         format!("/fasilitas/{}/daftar?{query}", roll.facility_code)
     };
     let page_html = ListPage {
+        per,
         layout: user.layout(),
         voting_day: format::date(roll.election.voting_day),
         can_write: user.role == Role::Registrar,

@@ -15,6 +15,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+mod bench;
+
 use crate::AppState;
 use crate::error::AppError;
 
@@ -28,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .route("/static/style.css", get(|| css(STYLE_CSS)))
         .route("/static/print.css", get(|| css(PRINT_CSS)))
         .route("/static/copy.js", get(copy_js))
+        .route("/bench/fortunes", get(bench::fortunes))
 }
 
 /// 200 `ok` when the database answers, 503 otherwise.

@@ -236,6 +236,12 @@ async fn dashboard_figures_match_a_recount_after_every_kind_of_change() {
         StatusCode::SEE_OTHER
     );
     check(&app, &admin, "a new required item").await;
+    // A facility's recorded inmates (no roll loaded) count in the province totals.
+    sqlx::query("update facilities set inmates = inmates + 100 where code = 'lapas-palembang'")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    check(&app, &admin, "a facility edit").await;
     let (_, page) = admin.get("/").await;
     assert_eq!(
         numbers(&row_cells(&page, r#"data-province="16""#))[8],
