@@ -26,6 +26,9 @@ pub enum AppError {
     /// Input the user can fix; the message (Indonesian) is shown as is.
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// A body above the limit; the message (Indonesian) names the limit.
+    #[error("payload too large: {0}")]
+    TooLarge(String),
     #[error("session error: {0}")]
     Session(#[from] tower_sessions::session::Error),
     /// The database cannot be reached right now.
@@ -147,6 +150,11 @@ impl IntoResponse for AppError {
                 let mut page = ErrorPage::new(StatusCode::BAD_REQUEST);
                 page.detail = Some(msg.clone());
                 return page.into_response_with(StatusCode::BAD_REQUEST);
+            }
+            AppError::TooLarge(msg) => {
+                let mut page = ErrorPage::new(StatusCode::PAYLOAD_TOO_LARGE);
+                page.detail = Some(msg.clone());
+                return page.into_response_with(StatusCode::PAYLOAD_TOO_LARGE);
             }
             AppError::Unavailable(e) => {
                 tracing::warn!(error = %e, "database unavailable");

@@ -37,7 +37,7 @@ pub mod users;
 
 mod facilities;
 pub mod reports;
-mod web;
+pub(crate) mod web;
 
 use std::future::Future;
 use std::net::SocketAddr;

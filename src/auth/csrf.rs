@@ -77,6 +77,12 @@ fn rejected(status: StatusCode) -> Response {
         page.message = "Formulir ini sudah kedaluwarsa atau tidak berasal dari Loksus. Muat ulang \
                         halaman, lalu kirim lagi.";
     }
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        page.detail = Some(format!(
+            "Isian formulir terlalu besar (batas {} MB).",
+            FORM_LIMIT / (1024 * 1024)
+        ));
+    }
     page.into_response_with(status).into_response()
 }
 

@@ -1,12 +1,14 @@
 //! The login and logout pages.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{FromRequestParts, Query, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+
+use crate::web::form::Form;
 use serde::Deserialize;
 use serde_json::json;
 use tower_sessions::Session;

@@ -1,7 +1,7 @@
 //! Editing a facility's details (admin, or kanwil staff of its province).
 
+use crate::web::form::Form;
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};

@@ -157,6 +157,7 @@ pub async fn counts(
                   count(*) filter (where k.nik is not null and r.nik is not null
                                    and r.tps_number is distinct from k.tps) as "tps_differs!",
                   count(*) filter (where k.nik is not null and r.nik is not null
+                                   and r.name <> k.name
                                    and regexp_replace(lower(r.name), '[^a-z0-9]+', '', 'g')
                                        <> regexp_replace(lower(k.name), '[^a-z0-9]+', '', 'g'))
                       as "name_differs!"
@@ -218,6 +219,7 @@ pub async fn rows(
                                   when 'cocok' then true
                                   when 'beda-tps' then r.tps_number is distinct from k.tps
                                   when 'beda-nama' then
+                                      r.name <> k.name and
                                       regexp_replace(lower(r.name), '[^a-z0-9]+', '', 'g')
                                       <> regexp_replace(lower(k.name), '[^a-z0-9]+', '', 'g')
                                   else false

@@ -181,7 +181,7 @@ async fn upload(
     let p = place(&state, &user, &code, &q).await?;
     user.require(&[Role::Admin, Role::Kanwil, Role::Kpu])?;
     let too_big = || {
-        AppError::BadRequest(format!(
+        AppError::TooLarge(format!(
             "Berkas terlalu besar atau terputus (batas {} MB).",
             UPLOAD_LIMIT / (1024 * 1024)
         ))

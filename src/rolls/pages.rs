@@ -423,7 +423,7 @@ async fn upload(
     let mut mode = Mode::Upsert;
     let (mut accept_transfers, mut skip_invalid) = (false, false);
     let too_big = || {
-        AppError::BadRequest(format!(
+        AppError::TooLarge(format!(
             "Berkas terlalu besar atau terputus (batas {} MB).",
             UPLOAD_LIMIT / (1024 * 1024)
         ))

@@ -1,7 +1,7 @@
 //! One voter: add and edit (with the import's validation), record a release or a transfer.
 
+use crate::web::form::Form;
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};

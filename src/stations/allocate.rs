@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use axum::Form;
+use crate::web::form::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::json;

@@ -246,6 +246,27 @@ pub fn reserve(dpt: i64, basis_points: i64) -> i64 {
     (dpt.max(0) * basis_points.max(0) + 9_999) / 10_000
 }
 
+/// Ballots a TPS needs per type: its voters' entitlements counted, plus the reserve on the
+/// TPS's DPT, for each of the election's `types` in order.
+pub fn needed(
+    types: &[BallotType],
+    entitlements: &[Entitlement],
+    dpt: i64,
+    basis_points: i64,
+) -> Vec<(BallotType, i64)> {
+    let reserve = reserve(dpt, basis_points);
+    types
+        .iter()
+        .map(|&t| {
+            let entitled = entitlements
+                .iter()
+                .filter(|e| e.ballots.contains(t))
+                .count() as i64;
+            (t, entitled + reserve)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

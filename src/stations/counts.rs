@@ -5,8 +5,8 @@
 
 use std::collections::HashMap;
 
+use crate::web::form::Form;
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};

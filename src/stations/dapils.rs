@@ -528,8 +528,7 @@ pub async fn upload(
     mut multipart: Multipart,
 ) -> Result<Response> {
     user.require(&[Role::Admin])?;
-    let too_big =
-        || AppError::BadRequest("Berkas terlalu besar atau terputus (batas 5 MB).".into());
+    let too_big = || AppError::TooLarge("Berkas terlalu besar atau terputus (batas 5 MB).".into());
     let mut content = Vec::new();
     while let Some(field) = multipart.next_field().await.map_err(|_| too_big())? {
         if field.name() == Some("berkas") {

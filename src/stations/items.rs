@@ -1,7 +1,7 @@
 //! The readiness checklist of an election: listed for everyone, extended by admins.
 
+use crate::web::form::Form;
 use askama::Template;
-use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};

@@ -221,7 +221,7 @@ pub async fn load(
     struct Tally {
         voters: i64,
         lists: [i64; 3],
-        entitled: HashMap<BallotType, i64>,
+        entitlements: Vec<ballots::Entitlement>,
         uncertain: i64,
     }
     let location: HashMap<i64, Option<String>> = stations
@@ -233,7 +233,7 @@ pub async fn load(
         let t = tallies.entry(v.station_id).or_insert_with(|| Tally {
             voters: 0,
             lists: [0; 3],
-            entitled: HashMap::new(),
+            entitlements: Vec::new(),
             uncertain: 0,
         });
         t.voters += 1;
@@ -248,12 +248,10 @@ pub async fn load(
         let home = v.home_region_code.as_deref().filter(|_| !v.home_from_nik);
         let tps = location.get(&v.station_id).and_then(|l| l.as_deref());
         let e = ballots::entitlement(&rules.ballot_types, home, tps, &dapils);
-        for b in e.ballots.iter() {
-            *t.entitled.entry(b).or_default() += 1;
-        }
         if !e.uncertain.is_empty() {
             t.uncertain += 1;
         }
+        t.entitlements.push(e);
     }
     let mut received_by: HashMap<(i64, BallotType), i64> = HashMap::new();
     for r in received {
@@ -271,23 +269,22 @@ pub async fn load(
         .map(|s| {
             let tally = tallies.remove(&s.id);
             let reserve = ballots::reserve(s.dpt.into(), rules.reserve_basis_points);
-            let ballots: Vec<BallotLine> = rules
-                .ballot_types
-                .iter()
-                .map(|&t| {
-                    let entitled = tally
-                        .as_ref()
-                        .and_then(|x| x.entitled.get(&t).copied())
-                        .unwrap_or(0);
-                    BallotLine {
-                        ballot_type: t,
-                        entitled,
-                        reserve,
-                        needed: entitled + reserve,
-                        received: received_by.get(&(s.id, t)).copied().unwrap_or(0),
-                    }
-                })
-                .collect();
+            let entitlements = tally.as_ref().map_or(&[][..], |t| &t.entitlements[..]);
+            let ballots: Vec<BallotLine> = ballots::needed(
+                &rules.ballot_types,
+                entitlements,
+                s.dpt.into(),
+                rules.reserve_basis_points,
+            )
+            .into_iter()
+            .map(|(t, needed)| BallotLine {
+                ballot_type: t,
+                entitled: needed - reserve,
+                reserve,
+                needed,
+                received: received_by.get(&(s.id, t)).copied().unwrap_or(0),
+            })
+            .collect();
             let per_type: Vec<(i64, i64)> = if tally.is_some() {
                 ballots.iter().map(|b| (b.needed, b.received)).collect()
             } else {

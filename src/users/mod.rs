@@ -3,10 +3,12 @@
 pub mod store;
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+
+use crate::web::form::Form;
 use serde::Deserialize;
 
 use crate::AppState;

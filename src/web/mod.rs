@@ -16,6 +16,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 mod bench;
+pub mod form;
 
 use crate::AppState;
 use crate::error::AppError;

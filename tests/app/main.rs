@@ -3,10 +3,12 @@
 mod helpers;
 
 mod access;
+mod badinput;
 mod cli;
 mod demo;
 mod pages;
 mod platform;
+mod props;
 mod reports;
 mod rolls;
 mod stations;
