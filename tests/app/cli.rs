@@ -77,13 +77,70 @@ fn printed_password(banner: &[String], username: &str) -> String {
         .to_owned()
 }
 
-fn terminate(mut server: Server) {
-    let mut child = server.child.take().unwrap();
+fn terminate(server: Server) {
+    sigterm(&server);
+    wait_for_exit(server);
+}
+
+fn sigterm(server: &Server) {
+    let pid = server.child.as_ref().unwrap().id();
     let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
+        .args(["-TERM", &pid.to_string()])
         .status()
         .unwrap();
     assert!(status.success());
+}
+
+/// Posts the facility form over a raw connection, sending SIGTERM after the first half of
+/// the body; returns the whole response.
+async fn request_across_sigterm(server: &Server, admin_password: &str) -> String {
+    use std::io::{Read, Write};
+    let browser = Browser {
+        base: server.base.clone(),
+        client: reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+    };
+    let login = browser.log_in("admin", admin_password).await;
+    let cookie = login.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let (_, page) = browser.get("/fasilitas/lapas-lubuklinggau/ubah").await;
+    let token = crate::helpers::csrf_in(&page).unwrap();
+    let body = format!(
+        "name=Lapas+Kelas+IIA+Lubuklinggau&facility_type=lapas&class=IIA&inmates=1160&csrf={token}"
+    );
+    let addr = server.base.trim_start_matches("http://").to_owned();
+    let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+    write!(
+        stream,
+        "POST /fasilitas/lapas-lubuklinggau/ubah HTTP/1.1\r\nHost: {addr}\r\nCookie: {cookie}\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\
+         Connection: close\r\n\r\n{}",
+        body.len(),
+        &body[..body.len() / 2]
+    )
+    .unwrap();
+    stream.flush().unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    sigterm(server);
+    std::thread::sleep(Duration::from_millis(500));
+    stream
+        .write_all(&body.as_bytes()[body.len() / 2..])
+        .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+}
+
+fn wait_for_exit(mut server: Server) {
+    let mut child = server.child.take().unwrap();
     for _ in 0..600 {
         if let Some(exit) = child.try_wait().unwrap() {
             assert!(exit.success(), "the server exited with {exit}");
@@ -132,7 +189,11 @@ async fn private_cluster_serves_demo_data_and_stops_with_the_server() {
             "20", "51", "15.895", "9.084", "1.913", "2.522", "13.519", "85%"
         ]
     );
-    terminate(server);
+    // SIGTERM while a request is half sent: the request still completes, then the server
+    // and its cluster stop.
+    let response = request_across_sigterm(&server, &admin_password).await;
+    assert!(response.starts_with("HTTP/1.1 303"), "{response}");
+    wait_for_exit(server);
     let cluster = Cluster::new(&data_dir).unwrap();
     assert!(!cluster.is_running(), "SIGTERM left PostgreSQL running");
     assert!(!cluster.pgdata().join("postmaster.pid").exists());

@@ -6,6 +6,7 @@ mod access;
 mod badinput;
 mod cli;
 mod demo;
+mod faults;
 mod pages;
 mod platform;
 mod props;
