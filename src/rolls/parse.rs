@@ -252,6 +252,62 @@ pub fn parse_region(s: &str) -> Option<String> {
         .then_some(dotted)
 }
 
+/// What checking a whole roll file finds, without a database (the import's own row checks).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct FileCheck {
+    pub valid: usize,
+    pub errors: Vec<RowError>,
+}
+
+/// Checks a whole roll file: separator, header, every row. `Err` when the file itself cannot
+/// be read (no header, a required column missing). Never panics (fuzzed).
+pub fn check_file(content: &[u8], today: Date) -> Result<FileCheck, String> {
+    let first_line = content.split(|&b| b == b'\n').next().unwrap_or_default();
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(detect_separator(first_line))
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(content);
+    let header_record = reader
+        .headers()
+        .map_err(|e| format!("baris judul tidak dapat dibaca: {e}"))?
+        .clone();
+    let header = Header::parse(header_record.iter())?;
+    let mut check = FileCheck::default();
+    let mut record = csv::StringRecord::new();
+    let mut line: u64 = 1;
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                line += 1;
+                if record.iter().all(|f| f.trim().is_empty()) {
+                    continue;
+                }
+                match parse_row(&header, &record, line, today) {
+                    Ok(row) => {
+                        let _ = row.row_key();
+                        check.valid += 1;
+                    }
+                    Err(errors) => check.errors.extend(errors),
+                }
+            }
+            Err(e) => {
+                line += 1;
+                check.errors.push(RowError {
+                    line,
+                    column: "",
+                    message: format!("baris tidak dapat dibaca: {e}"),
+                });
+                if e.is_io_error() {
+                    break;
+                }
+            }
+        }
+    }
+    Ok(check)
+}
+
 /// Checks one data row. `line` is its spreadsheet row number; `today` bounds birth dates.
 pub fn parse_row(
     header: &Header,
@@ -681,5 +737,22 @@ mod tests {
         let v = row(&f).unwrap();
         assert_eq!(v.home_region_code.as_deref(), Some("16.71.01.1001"));
         assert!(!v.home_from_nik);
+    }
+
+    #[test]
+    fn a_whole_file_is_checked_without_a_database() {
+        let today = date!(2026 - 11 - 28);
+        let c = check_file(
+            b"nik;nama;tanggal_lahir;jenis_kelamin;status\n\
+              1674011508900001;Budi;15-08-1990;L;NAPI\n12345;Salah;1990-01-01;L;NAPI\n",
+            today,
+        )
+        .unwrap();
+        assert_eq!(c.valid, 1);
+        assert_eq!(c.errors.len(), 1);
+        assert!(check_file(b"", today).is_err());
+        assert!(check_file(b"nama\n", today).is_err());
+        // Odd bytes and quotes never panic.
+        let _ = check_file(b"nik,nama\n\"\xff\x00,\n", today);
     }
 }

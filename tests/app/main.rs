@@ -4,6 +4,7 @@ mod helpers;
 
 mod access;
 mod badinput;
+mod browser;
 mod cli;
 mod demo;
 mod faults;
