@@ -138,10 +138,9 @@ pub async fn counts(
 ) -> Result<Counts> {
     let c = sqlx::query!(
         r#"with roll as (
-               select v.nik, v.name, s.tps_number,
-                      cardinality(voter_reasons(v.birth_date, v.marital_status, v.rights_revoked,
-                          v.release_date, v.nik, v.nik_flag, v.home_region_code,
-                          e.voting_day, e.kind, e.region_code)) = 0 as eligible
+               select v.nik, v.name, s.tps_number, v.birth_date, v.marital_status,
+                      v.rights_revoked, v.release_date, v.nik_flag, v.home_region_code,
+                      e.voting_day, e.kind, e.region_code
                from voters v
                join elections e on e.id = v.election_id
                left join stations s on s.id = v.station_id
@@ -153,7 +152,10 @@ pub async fn counts(
            select count(k.nik) as "kpu!",
                   count(*) filter (where k.nik is not null and r.nik is not null) as "matched!",
                   count(*) filter (where r.nik is null) as "kpu_only!",
-                  count(*) filter (where k.nik is null and r.eligible) as "roll_only!",
+                  count(*) filter (where k.nik is null
+                                   and cardinality(voter_reasons(r.birth_date, r.marital_status, r.rights_revoked,
+                                      r.release_date, r.nik, r.nik_flag, r.home_region_code,
+                                      r.voting_day, r.kind, r.region_code)) = 0) as "roll_only!",
                   count(*) filter (where k.nik is not null and r.nik is not null
                                    and r.tps_number is distinct from k.tps) as "tps_differs!",
                   count(*) filter (where k.nik is not null and r.nik is not null
@@ -199,10 +201,9 @@ pub async fn rows(
 ) -> Result<Vec<Row>> {
     let rows = sqlx::query!(
         r#"with roll as (
-               select v.nik, v.name, s.tps_number,
-                      cardinality(voter_reasons(v.birth_date, v.marital_status, v.rights_revoked,
-                          v.release_date, v.nik, v.nik_flag, v.home_region_code,
-                          e.voting_day, e.kind, e.region_code)) = 0 as eligible
+               select v.nik, v.name, s.tps_number, v.birth_date, v.marital_status,
+                      v.rights_revoked, v.release_date, v.nik_flag, v.home_region_code,
+                      e.voting_day, e.kind, e.region_code
                from voters v
                join elections e on e.id = v.election_id
                left join stations s on s.id = v.station_id
@@ -225,7 +226,9 @@ pub async fn rows(
                                   else false
                               end
                           when r.nik is null then $4 = 'hanya-kpu'
-                          else $4 = 'hanya-daftar' and r.eligible
+                          else $4 = 'hanya-daftar' and cardinality(voter_reasons(r.birth_date, r.marital_status, r.rights_revoked,
+                                      r.release_date, r.nik, r.nik_flag, r.home_region_code,
+                                      r.voting_day, r.kind, r.region_code)) = 0
                       end as wanted
                from kpu k full join roll r on r.nik = k.nik
            )
