@@ -129,12 +129,28 @@ async fn province(
         .into_iter()
         .map(|f| ReportRow {
             href: format!("/fasilitas/{}{q}", f.code),
-            detail: format!(
-                "{}{} · {}",
-                type_label(&f.facility_type),
-                f.class.map(|c| format!(" Kelas {c}")).unwrap_or_default(),
-                f.kabkota_name
-            ),
+            detail: {
+                let mut d = format!(
+                    "{}{} · {}",
+                    type_label(&f.facility_type),
+                    f.class
+                        .clone()
+                        .map(|c| format!(" Kelas {c}"))
+                        .unwrap_or_default(),
+                    f.kabkota_name
+                );
+                // A roll far from the recorded count is probably incomplete: say so, since
+                // the figures now count the roll.
+                let (roll, recorded) = (f.figures.roll_voters, f.recorded_inmates);
+                if roll > 0 && (roll - recorded).abs() * 5 > recorded {
+                    d.push_str(&format!(
+                        " · daftar WBP {} orang, tercatat {}: periksa kelengkapan daftar",
+                        format::number(roll),
+                        format::number(recorded)
+                    ));
+                }
+                d
+            },
             key: f.code,
             name: f.name,
             illustrative: f.illustrative,

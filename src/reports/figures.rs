@@ -365,6 +365,8 @@ pub struct FacilityFigures {
     pub class: Option<String>,
     pub kabkota_name: String,
     pub illustrative: bool,
+    /// The inmate count recorded for the facility (what `inmates` falls back to).
+    pub recorded_inmates: i64,
     pub figures: Figures,
 }
 
@@ -416,6 +418,7 @@ pub async fn facilities(
                 class: r.class,
                 kabkota_name: r.kabkota_name,
                 illustrative: r.illustrative,
+                recorded_inmates: r.inmates.into(),
                 figures: Figures {
                     facilities: 1,
                     inmates: if roll_voters > 0 {

@@ -23,6 +23,8 @@ pub struct VoterLine {
     pub nik: String,
     pub list: String,
     pub ballots: String,
+    /// Whether the voter receives each of the election's ballot types, in order.
+    pub marks: Vec<bool>,
     /// Some ballot could not be decided (a dapil or the home address is missing).
     pub uncertain: bool,
     pub manual: bool,
@@ -69,6 +71,11 @@ pub async fn voters_on(pool: &PgPool, rules: &Rules, s: &StationSummary) -> Resu
                     .map(|b| b.label())
                     .collect::<Vec<_>>()
                     .join(", "),
+                marks: rules
+                    .ballot_types
+                    .iter()
+                    .map(|t| e.ballots.contains(*t))
+                    .collect(),
                 uncertain: !e.uncertain.is_empty(),
                 manual: v.placed_manually,
             }
@@ -79,6 +86,7 @@ pub async fn voters_on(pool: &PgPool, rules: &Rules, s: &StationSummary) -> Resu
 #[derive(Template)]
 #[template(path = "stations/print.html")]
 struct PrintPage {
+    types: Vec<&'static str>,
     place: Place,
     s: StationSummary,
     voters: Vec<VoterLine>,
@@ -97,6 +105,7 @@ pub async fn page(
     let voters = voters_on(&state.db, &rules, &s).await?;
     Ok(Html(
         PrintPage {
+            types: rules.ballot_types.iter().map(|t| t.label()).collect(),
             voting_day: p.election.voting_day_text(),
             printed: format::datetime(time::OffsetDateTime::now_utc()),
             place: p,

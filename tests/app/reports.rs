@@ -151,6 +151,12 @@ async fn dashboard_figures_match_a_recount_after_every_kind_of_change() {
         .await
         .unwrap();
     check(&app, &admin, "a roll").await;
+    let (_, page) = admin.get("/provinsi/16").await;
+    let name = &row_cells(&page, r#"data-facility="lapas-lubuklinggau""#)[0];
+    assert!(
+        name.contains("daftar WBP 40 orang, tercatat 1.160"),
+        "{name}"
+    );
 
     let kanwil = app.login(Role::Kanwil, Some("16"), None).await;
     assert_eq!(

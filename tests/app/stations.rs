@@ -432,7 +432,16 @@ async fn ballots_per_tps_are_entitlements_plus_a_two_percent_reserve() {
     assert_eq!(status, StatusCode::OK);
     assert!(print.contains("************0001"));
     assert!(!print.contains("1674010101900001"));
-    assert!(print.contains("PPWP, DPR, DPD, DPRD Provinsi, DPRD Kab/Kota"));
+    let marks = |nik_end: &str| {
+        let row = print
+            .split("<tr>")
+            .find(|r| r.contains(&format!("************{nik_end}")))
+            .unwrap();
+        row.matches('✓').count()
+    };
+    assert_eq!(marks("0001"), 5, "same DPRD Kota dapil: all five ballots");
+    assert_eq!(marks("0010"), 4, "Musi Rawas: all but DPRD Kab/Kota");
+    assert_eq!(marks("0020"), 1, "Jakarta: the president only");
     assert!(print.contains("Tanda tangan"));
     assert!(print.contains("/static/print.css"));
 
