@@ -5,7 +5,7 @@
 use loksus::auth::Role;
 use reqwest::StatusCode;
 
-use crate::helpers::{Browser, TestApp, csrf_in};
+use crate::helpers::{Browser, TestApp, csrf_in, versi_in};
 
 const NASTY: &str = "'; drop table stations; -- <script>alert(1)</script> \" & ü";
 
@@ -113,14 +113,7 @@ async fn malformed_forms_and_unknown_values_get_indonesian_4xx_pages() {
             .contains("Jenis fasilitas tidak dikenal")
     );
     let (_, page) = kanwil.get("/fasilitas/lapas-lubuklinggau/tps/1").await;
-    let version = page
-        .split(r#"name="versi" value=""#)
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_owned();
+    let version = versi_in(&page);
     let item: i64 = sqlx::query_scalar("select id from readiness_items where key = 'listrik'")
         .fetch_one(&app.db.pool)
         .await
@@ -197,14 +190,7 @@ async fn metacharacters_in_text_fields_are_stored_verbatim_and_shown_escaped() {
     // A readiness note.
     let (_, page) = kanwil.get("/fasilitas/lapas-lubuklinggau/tps/9").await;
     assert!(!page.contains("<script>alert(1)</script>"));
-    let version = page
-        .split(r#"name="versi" value=""#)
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_owned();
+    let version = versi_in(&page);
     let item: i64 = sqlx::query_scalar("select id from readiness_items where key = 'listrik'")
         .fetch_one(&app.db.pool)
         .await

@@ -292,6 +292,15 @@ impl Browser {
     }
 }
 
+/// The TPS version a page's forms carry (the first `name="versi"` field).
+pub fn versi_in(html: &str) -> String {
+    html.split(r#"name="versi" value=""#)
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("a versi field")
+        .to_owned()
+}
+
 /// The value of the first `name="csrf"` field on a page.
 pub fn csrf_in(html: &str) -> Option<String> {
     let at = html.find(r#"name="csrf" value=""#)? + r#"name="csrf" value=""#.len();

@@ -8,7 +8,7 @@ use loksus::auth::Role;
 use loksus::stations::summary::{self, Filter, Rules};
 use reqwest::StatusCode;
 
-use crate::helpers::{Browser, TestApp, csrf_in, row_cells};
+use crate::helpers::{Browser, TestApp, csrf_in, row_cells, versi_in};
 
 /// The province row of the national dashboard, or a facility row of a province page, as the
 /// numbers a reader sees (dots removed).
@@ -170,14 +170,7 @@ async fn dashboard_figures_match_a_recount_after_every_kind_of_change() {
 
     // TPS 1 gets everything: readiness items and more ballots than needed.
     let (_, page) = kanwil.get("/fasilitas/lapas-lubuklinggau/tps/1").await;
-    let version = page
-        .split(r#"name="versi" value=""#)
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_owned();
+    let version = versi_in(&page);
     let items: Vec<i64> = sqlx::query_scalar("select id from readiness_items where auto is null")
         .fetch_all(&app.db.pool)
         .await
@@ -195,14 +188,7 @@ async fn dashboard_figures_match_a_recount_after_every_kind_of_change() {
         .post("/fasilitas/lapas-lubuklinggau/tps/1/kesiapan", &refs)
         .await;
     let (_, page) = kanwil.get("/fasilitas/lapas-lubuklinggau/tps/1").await;
-    let version = page
-        .split(r#"name="versi" value=""#)
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_owned();
+    let version = versi_in(&page);
     kanwil
         .post(
             "/fasilitas/lapas-lubuklinggau/tps/1/surat-suara",

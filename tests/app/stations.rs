@@ -6,7 +6,7 @@ use std::process::Command;
 use loksus::auth::Role;
 use reqwest::StatusCode;
 
-use crate::helpers::{Browser, TestApp, csrf_in, database_url, row_cells};
+use crate::helpers::{Browser, TestApp, csrf_in, database_url, row_cells, versi_in};
 
 const LLG: &str = "/fasilitas/lapas-lubuklinggau";
 
@@ -259,12 +259,7 @@ async fn a_stale_tps_form_is_refused_with_409_and_nothing_is_lost() {
     let url = format!("{LLG}/tps/2");
     let (_, page_a) = a.get(&url).await;
     let (_, _page_b) = b.get(&url).await;
-    let version = page_a
-        .split(r#"name="versi" value=""#)
-        .nth(1)
-        .and_then(|r| r.split('"').next())
-        .unwrap()
-        .to_owned();
+    let version = versi_in(&page_a);
     let item: i64 = sqlx::query_scalar("select id from readiness_items where key = 'kotak_suara'")
         .fetch_one(&app.db.pool)
         .await
@@ -401,12 +396,7 @@ async fn ballots_per_tps_are_entitlements_plus_a_two_percent_reserve() {
     assert!(page.contains("1 pemilih hanya menerima surat suara yang pasti"));
 
     // Received ballots: a shortage shows until every type has arrived.
-    let version: String = page
-        .split(r#"name="versi" value=""#)
-        .nth(1)
-        .and_then(|r| r.split('"').next())
-        .unwrap()
-        .to_owned();
+    let version: String = versi_in(&page);
     let resp = k
         .post(
             &format!("{LLG}/tps/1/surat-suara"),
@@ -482,12 +472,7 @@ async fn readiness_needs_every_required_item_and_the_matrix_shows_what_is_missin
         .unwrap();
     let k = kanwil(&app).await;
     let (_, page) = k.get(&format!("{LLG}/tps/3")).await;
-    let version = page
-        .split(r#"name="versi" value=""#)
-        .nth(1)
-        .and_then(|r| r.split('"').next())
-        .unwrap()
-        .to_owned();
+    let version = versi_in(&page);
     let items: Vec<i64> = sqlx::query_scalar("select id from readiness_items where auto is null")
         .fetch_all(&app.db.pool)
         .await
@@ -526,12 +511,7 @@ async fn readiness_needs_every_required_item_and_the_matrix_shows_what_is_missin
 
     // Ballots arrive: 2 voters + reserve of the TPS's DPT per type.
     let (_, page) = k.get(&format!("{LLG}/tps/3")).await;
-    let version = page
-        .split(r#"name="versi" value=""#)
-        .nth(1)
-        .and_then(|r| r.split('"').next())
-        .unwrap()
-        .to_owned();
+    let version = versi_in(&page);
     let mut fields = vec![("versi".to_owned(), version)];
     for t in ["ppwp", "dpr", "dpd", "dprd_prov", "dprd_kabkota"] {
         fields.push((format!("diterima_{t}"), "500".into()));
@@ -573,12 +553,7 @@ async fn deleting_a_tps_with_voters_asks_where_they_go() {
     let k = kanwil(&app).await;
     let (_, page) = k.get(&format!("{LLG}/tps/4/hapus")).await;
     assert!(page.contains("memuat <strong>3</strong> pemilih"));
-    let version = page
-        .split(r#"name="versi" value=""#)
-        .nth(1)
-        .and_then(|r| r.split('"').next())
-        .unwrap()
-        .to_owned();
+    let version = versi_in(&page);
     let resp = k
         .post(&format!("{LLG}/tps/4/hapus"), &[("versi", &version)])
         .await;
