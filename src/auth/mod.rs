@@ -203,6 +203,7 @@ impl FromRequestParts<AppState> for CurrentUser {
             session.flush().await?;
             return Err(AppError::LoginRequired(next));
         };
+        keep_alive(&session, &state.config).await?;
         let role = Role::parse(&row.role).ok_or(AppError::Forbidden)?;
         let scope = match (row.facility_id, row.facility_province, row.user_province) {
             (Some(id), Some(province), _) => Scope::Facility { id, province },
@@ -220,6 +221,23 @@ impl FromRequestParts<AppState> for CurrentUser {
             client_addr: client_addr(parts, &state.config),
         })
     }
+}
+
+/// When this session last proved activity (unix seconds).
+const SEEN_KEY: &str = "seen";
+
+/// Keeps an active session alive: the store only writes a session (and so moves its expiry
+/// to "idle time from now") when it changes, so a request marks it as seen again once a
+/// 48th of the idle time has passed. At most one write per session every 10 minutes with
+/// the default 8 hours.
+async fn keep_alive(session: &Session, config: &Config) -> Result<()> {
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let every = i64::try_from(config.session_idle.as_secs() / 48).unwrap_or(i64::MAX);
+    let seen = session.get::<i64>(SEEN_KEY).await?;
+    if seen.is_none_or(|t| now - t >= every) {
+        session.insert(SEEN_KEY, now).await?;
+    }
+    Ok(())
 }
 
 /// The client's address: the TCP peer, or the first `X-Forwarded-For` entry when Loksus is

@@ -267,6 +267,8 @@ pub fn today() -> Date {
 #[template(path = "reports/dashboard.html")]
 pub struct DashboardPage {
     pub layout: Layout,
+    /// "Nasional", or the province or facility the user sees.
+    pub scope: String,
     pub election: Option<Election>,
     pub rows: Vec<ReportRow>,
     pub total: FiguresView,
@@ -453,6 +455,7 @@ async fn dashboard(
         .collect();
     Ok(Html(
         DashboardPage {
+            scope: user.scope_name.clone(),
             layout: user.layout(),
             election,
             rows,

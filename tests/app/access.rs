@@ -604,3 +604,22 @@ async fn audit_page_is_scoped_to_the_kanwil_province() {
     assert!(body.contains("Cipinang (diubah)"));
     assert!(!body.contains("Palembang (diubah)"));
 }
+
+#[tokio::test]
+async fn an_active_session_stays_open_beyond_the_idle_time_an_idle_one_does_not() {
+    let app = TestApp::spawn_with_config(loksus::Config {
+        session_idle: std::time::Duration::from_secs(3),
+        ..loksus::Config::default()
+    })
+    .await;
+    let active = app.admin().await;
+    let idle = app.admin().await;
+    // The active user keeps working: a request every second for four seconds.
+    for _ in 0..4 {
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        assert_eq!(active.get("/").await.0, StatusCode::OK);
+    }
+    // More than three seconds since either logged in: only the idle session has expired.
+    assert_eq!(active.get("/").await.0, StatusCode::OK);
+    assert_eq!(idle.get("/").await.0, StatusCode::SEE_OTHER);
+}

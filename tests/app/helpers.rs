@@ -165,12 +165,23 @@ impl TestApp {
         Self::spawn_on(db).await
     }
 
+    /// With the demo data and these settings.
+    pub async fn spawn_with_config(config: Config) -> Self {
+        let db = TestDb::new().await;
+        loksus::demo::load(&db.pool).await.expect("demo data");
+        Self::spawn_configured(db, config).await
+    }
+
     async fn spawn_on(db: TestDb) -> Self {
+        Self::spawn_configured(db, Config::default()).await
+    }
+
+    async fn spawn_configured(db: TestDb, config: Config) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let state = AppState {
             db: db.pool.clone(),
-            config: Arc::new(Config::default()),
+            config: Arc::new(config),
         };
         let (tx, rx) = oneshot::channel::<()>();
         tokio::spawn(loksus::serve(listener, state, async {

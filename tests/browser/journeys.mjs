@@ -128,7 +128,7 @@ await journey("3-kpu-dashboard", {}, async (page) => {
   await logIn(page, accounts.kpu, "3");
   await page.goto(`${base}/`);
   await shot(page, "3-nasional");
-  check((await page.content()).includes("Ringkasan nasional"), "no dashboard");
+  check((await page.content()).includes("Ringkasan · DKI Jakarta"), "no dashboard for DKI");
   const [download] = await Promise.all([
     page.waitForEvent("download"),
     page.click("a:has-text('tabel ini (XLSX)')"),
