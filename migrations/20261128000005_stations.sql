@@ -142,10 +142,9 @@ create table station_readiness (
 );
 
 -- Every election starts with the standard checklist; admins add to it.
-create function add_default_readiness_items() returns trigger language plpgsql as $$
-begin
+create function add_default_readiness_items(election bigint) returns void language sql as $$
     insert into readiness_items (election_id, key, short_label, label, required, auto, position)
-    select new.id, d.key, d.short_label, d.label, true, d.auto, d.position
+    select election, d.key, d.short_label, d.label, true, d.auto, d.position
     from (values
         (1, 'lokasi', 'Lokasi', 'Lokasi TPS ditetapkan', 'location'),
         (2, 'kpps_dibentuk', 'KPPS', 'KPPS terbentuk (7 anggota)', null),
@@ -160,25 +159,14 @@ begin
         (11, 'akses_disabilitas', 'Akses', 'Akses bagi pemilih penyandang disabilitas', null),
         (12, 'rencana_bencana', 'Bencana', 'Rencana banjir dan bencana untuk penyimpanan surat suara', null)
     ) as d (position, key, short_label, label, auto);
+$$;
+
+create function add_default_readiness_items_trigger() returns trigger language plpgsql as $$
+begin
+    perform add_default_readiness_items(new.id);
     return null;
 end;
 $$;
 create trigger elections_readiness_items after insert on elections
-    for each row execute function add_default_readiness_items();
-insert into readiness_items (election_id, key, short_label, label, required, auto, position)
-select e.id, d.key, d.short_label, d.label, true, d.auto, d.position
-from elections e
-cross join (values
-    (1, 'lokasi', 'Lokasi', 'Lokasi TPS ditetapkan', 'location'),
-    (2, 'kpps_dibentuk', 'KPPS', 'KPPS terbentuk (7 anggota)', null),
-    (3, 'kpps_bimtek', 'Bimtek', 'KPPS sudah mengikuti bimbingan teknis', null),
-    (4, 'dpt_diumumkan', 'DPT', 'Salinan DPT diterima dan diumumkan', null),
-    (5, 'surat_suara', 'Surat suara', 'Surat suara diterima sesuai kebutuhan (per jenis)', 'ballots'),
-    (6, 'kotak_suara', 'Kotak', '5 kotak suara', null),
-    (7, 'bilik_suara', 'Bilik', 'Bilik suara', null),
-    (8, 'perlengkapan', 'Perlengkapan', 'Tinta, segel, alat coblos dan formulir', null),
-    (9, 'keamanan', 'Keamanan', 'Pengamanan: petugas, Linmas, koordinasi kepolisian', null),
-    (10, 'listrik', 'Listrik', 'Listrik dan penerangan', null),
-    (11, 'akses_disabilitas', 'Akses', 'Akses bagi pemilih penyandang disabilitas', null),
-    (12, 'rencana_bencana', 'Bencana', 'Rencana banjir dan bencana untuk penyimpanan surat suara', null)
-) as d (position, key, short_label, label, auto);
+    for each row execute function add_default_readiness_items_trigger();
+select add_default_readiness_items(id) from elections;

@@ -29,6 +29,19 @@ pub fn router() -> Router<AppState> {
         )
 }
 
+/// The name of province `code` when `user` may see it; 404 otherwise (unknown or outside
+/// the scope look the same).
+pub async fn province_name(pool: &sqlx::PgPool, user: &CurrentUser, code: &str) -> Result<String> {
+    sqlx::query_scalar!(
+        "select name from regions where code = $1 and parent_code is null",
+        code
+    )
+    .fetch_optional(pool)
+    .await?
+    .filter(|_| user.sees_province(code))
+    .ok_or(AppError::NotFound)
+}
+
 /// How a facility type is written on pages.
 pub fn type_label(facility_type: &str) -> &'static str {
     match facility_type {
@@ -63,14 +76,7 @@ async fn province(
     Path(code): Path<String>,
     Query(query): Query<ElectionQuery>,
 ) -> Result<Html<String>> {
-    let name = sqlx::query_scalar!(
-        "select name from regions where code = $1 and parent_code is null",
-        code
-    )
-    .fetch_optional(&state.db)
-    .await?
-    .filter(|_| user.sees_province(&code))
-    .ok_or(AppError::NotFound)?;
+    let name = province_name(&state.db, &user, &code).await?;
     let election = elections::selected(&state.db, &query).await?;
     let election_id = election.as_ref().map(|e| e.id);
     let facilities =
@@ -278,27 +284,21 @@ async fn facility(
             },
         )
         .await?;
-        let roll = sqlx::query!(
-            r#"select count(*) as "voters!",
-                      count(*) filter (where cardinality(voter_reasons(v.birth_date, v.marital_status,
-                          v.rights_revoked, v.release_date, v.nik, v.nik_flag, v.home_region_code,
-                          e.voting_day, e.kind, e.region_code)) = 0) as "eligible!"
-               from voters v join elections e on e.id = v.election_id
-               where v.facility_id = $1 and v.election_id = $2 and v.status = 'active'"#,
-            f.id,
-            e.id
-        )
-        .fetch_one(&state.db)
-        .await?;
+        // The roll's counts come pre-aggregated (the figures the reports read).
+        let roll = figures::facilities(&state.db, Some(e.id), None, Some(f.id))
+            .await?
+            .pop()
+            .map(|x| x.figures)
+            .unwrap_or_default();
         let placed: i64 = summaries.iter().map(|s| s.voters).sum();
-        if roll.voters > 0 {
+        if roll.roll_voters > 0 {
             let cap = usize::try_from(rules.max_voters_per_tps).unwrap_or(1);
             placement = Some(Placement {
-                eligible: format::number(roll.eligible),
+                eligible: format::number(roll.roll_eligible),
                 placed: format::number(placed),
-                unplaced: roll.eligible - placed,
+                unplaced: roll.roll_eligible - placed,
                 missing_stations: crate::stations::allocation::missing_stations(
-                    usize::try_from(roll.eligible).unwrap_or(0),
+                    usize::try_from(roll.roll_eligible).unwrap_or(0),
                     summaries.len(),
                     cap,
                 ),

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use crate::rolls::nik::{self, NikValue};
-use crate::rolls::parse::{RowError, detect_separator};
+use crate::rolls::parse::{RowError, csv_reader, first_line};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
@@ -32,11 +32,7 @@ fn parse_tps(s: &str) -> Option<i32> {
 
 /// Reads the list; every bad row is reported with its spreadsheet row number and column.
 pub fn parse(content: &[u8]) -> Result<Vec<Entry>, Vec<RowError>> {
-    let first = content.split(|b| *b == b'\n').next().unwrap_or_default();
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(detect_separator(first))
-        .flexible(true)
-        .from_reader(content);
+    let mut reader = csv_reader(first_line(content), content);
     let headers = reader
         .headers()
         .map_err(|_| {

@@ -8,7 +8,7 @@ use axum::response::Response;
 use axum::routing::get;
 
 use super::table::{Cell, FileFormat, Table};
-use super::{by_province, export, figures, figures_table};
+use super::{export, figures, figures_table};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::elections::{self, ElectionQuery};
@@ -34,21 +34,7 @@ async fn national(
         .ok_or(AppError::NotFound)?;
     let table = match stem {
         "nasional" => {
-            let rows = match user.facility_filter() {
-                None => {
-                    figures::ensure_fresh(&state.db).await?;
-                    figures::provinces(&state.db, election.id, user.province_filter()).await?
-                }
-                Some(f) => by_province(
-                    &figures::facilities(
-                        &state.db,
-                        Some(election.id),
-                        user.province_filter(),
-                        Some(f),
-                    )
-                    .await?,
-                ),
-            };
+            let (_, rows) = super::national(&state.db, &user, Some(&election.slug)).await?;
             figures_table("Nasional", ["kode_provinsi", "provinsi"], &rows)
         }
         "ringkasan" => {
@@ -72,14 +58,7 @@ async fn province(
     Query(q): Query<ElectionQuery>,
 ) -> Result<Response> {
     let (code, format) = FileFormat::split(&file).ok_or(AppError::NotFound)?;
-    let name = sqlx::query_scalar!(
-        "select name from regions where code = $1 and parent_code is null",
-        code
-    )
-    .fetch_optional(&state.db)
-    .await?
-    .filter(|_| user.sees_province(code))
-    .ok_or(AppError::NotFound)?;
+    let name = crate::facilities::province_name(&state.db, &user, code).await?;
     let election = elections::selected(&state.db, &q)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -136,54 +136,6 @@ async fn rebuild_provinces(
     Ok(())
 }
 
-/// One row per province in scope with its totals, in code order. Call [`ensure_fresh`] (or
-/// [`rebuild_stale`]) first.
-pub async fn provinces(
-    pool: &PgPool,
-    election_id: i64,
-    province: Option<&str>,
-) -> Result<Vec<(String, String, Figures)>> {
-    let rows = sqlx::query!(
-        r#"select p.province_code as code, r.name, p.facilities, p.inmates, p.stations, p.stations_ready,
-                  p.dpt, p.dptb, p.dpk, p.shortage_stations, p.shortage_ballots, p.roll_voters,
-                  p.roll_eligible, p.roll_under_age, p.roll_rights_revoked, p.roll_released,
-                  p.roll_no_valid_nik, p.roll_unregistered, p.roll_unregistered_detainees
-           from province_figures p
-           join regions r on r.code = p.province_code
-           where p.election_id = $1 and ($2::text is null or p.province_code = $2)
-           order by p.province_code"#,
-        election_id,
-        province
-    )
-    .fetch_all(pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            let f = Figures {
-                facilities: r.facilities.into(),
-                inmates: r.inmates,
-                stations: r.stations.into(),
-                stations_ready: r.stations_ready.into(),
-                dpt: r.dpt,
-                dptb: r.dptb,
-                dpk: r.dpk,
-                shortage_stations: r.shortage_stations.into(),
-                shortage_ballots: r.shortage_ballots,
-                roll_voters: r.roll_voters,
-                roll_eligible: r.roll_eligible,
-                roll_under_age: r.roll_under_age,
-                roll_rights_revoked: r.roll_rights_revoked,
-                roll_released: r.roll_released,
-                roll_no_valid_nik: r.roll_no_valid_nik,
-                roll_unregistered: r.roll_unregistered,
-                roll_unregistered_detainees: r.roll_unregistered_detainees,
-            };
-            (r.code, r.name, f)
-        })
-        .collect())
-}
-
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 struct Row {
     stations: i32,

@@ -379,6 +379,30 @@ async fn dashboard_data(
     })
 }
 
+/// The national table as `user` may see it: the election (by slug, else the latest) with its
+/// deadlines, and one row per province in scope (a registrar's counts only their facility).
+/// Stale figures are rebuilt first. The dashboard and its downloads both read this.
+pub(crate) async fn national(
+    pool: &sqlx::PgPool,
+    user: &CurrentUser,
+    slug: Option<&str>,
+) -> Result<(Option<(Election, Dates)>, Vec<(String, String, Figures)>)> {
+    let mut data = dashboard_data(pool, slug, user.province_filter()).await?;
+    if data.election.is_none() && slug.is_some() {
+        return Err(crate::error::AppError::NotFound);
+    }
+    if data.stale {
+        figures::rebuild_stale(pool, true).await?;
+        data = dashboard_data(pool, slug, user.province_filter()).await?;
+    }
+    if let Some(f) = user.facility_filter() {
+        let id = data.election.as_ref().map(|(e, _)| e.id);
+        data.provinces =
+            by_province(&figures::facilities(pool, id, user.province_filter(), Some(f)).await?);
+    }
+    Ok((data.election, data.provinces))
+}
+
 /// Scoped: a kanwil or provincial KPU user sees their province, a registrar their facility.
 async fn dashboard(
     State(state): State<AppState>,
@@ -386,29 +410,10 @@ async fn dashboard(
     Query(query): Query<ElectionQuery>,
 ) -> Result<Html<String>> {
     let slug = query.pemilihan.as_deref().filter(|s| !s.is_empty());
-    let mut data = dashboard_data(&state.db, slug, user.province_filter()).await?;
-    if data.election.is_none() && slug.is_some() {
-        return Err(crate::error::AppError::NotFound);
-    }
-    if data.stale {
-        figures::rebuild_stale(&state.db, true).await?;
-        data = dashboard_data(&state.db, slug, user.province_filter()).await?;
-    }
-    let (election, dates) = match data.election {
+    let (election, provinces) = national(&state.db, &user, slug).await?;
+    let (election, dates) = match election {
         Some((e, d)) => (Some(e), Some(d)),
         None => (None, None),
-    };
-    let provinces = match user.facility_filter() {
-        None => data.provinces,
-        Some(f) => by_province(
-            &figures::facilities(
-                &state.db,
-                election.as_ref().map(|e| e.id),
-                user.province_filter(),
-                Some(f),
-            )
-            .await?,
-        ),
     };
     let mut total = Figures::default();
     for (_, _, f) in &provinces {

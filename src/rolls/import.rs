@@ -113,13 +113,8 @@ pub async fn import(
     let head = input
         .fill_buf()
         .map_err(|e| ImportError::File(format!("berkas tidak dapat dibaca: {e}")))?;
-    let first_line = head.split(|&b| b == b'\n').next().unwrap_or_default();
-    let separator = parse::detect_separator(first_line);
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(separator)
-        .flexible(true)
-        .has_headers(true)
-        .from_reader(input);
+    let first_line = parse::first_line(head).to_vec();
+    let mut reader = parse::csv_reader(&first_line, input);
     let header_record = reader
         .headers()
         .map_err(|e| ImportError::File(format!("baris judul tidak dapat dibaca: {e}")))?

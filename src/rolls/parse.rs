@@ -83,6 +83,22 @@ pub fn detect_separator(header_line: &[u8]) -> u8 {
         .unwrap_or(b',')
 }
 
+/// A reader for an uploaded CSV file whose first line is `first_line`: the separator guessed
+/// from it (see [`detect_separator`]), a header row, rows of any length. Every file Loksus
+/// reads (rolls, dapils, KPU lists) goes through here.
+pub fn csv_reader<R: std::io::Read>(first_line: &[u8], input: R) -> csv::Reader<R> {
+    csv::ReaderBuilder::new()
+        .delimiter(detect_separator(first_line))
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(input)
+}
+
+/// The first line of a file (up to the first newline).
+pub fn first_line(content: &[u8]) -> &[u8] {
+    content.split(|&b| b == b'\n').next().unwrap_or_default()
+}
+
 /// Where each known column sits in a row.
 #[derive(Debug, Clone)]
 pub struct Header {
@@ -262,12 +278,7 @@ pub struct FileCheck {
 /// Checks a whole roll file: separator, header, every row. `Err` when the file itself cannot
 /// be read (no header, a required column missing). Never panics (fuzzed).
 pub fn check_file(content: &[u8], today: Date) -> Result<FileCheck, String> {
-    let first_line = content.split(|&b| b == b'\n').next().unwrap_or_default();
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(detect_separator(first_line))
-        .flexible(true)
-        .has_headers(true)
-        .from_reader(content);
+    let mut reader = csv_reader(first_line(content), content);
     let header_record = reader
         .headers()
         .map_err(|e| format!("baris judul tidak dapat dibaca: {e}"))?

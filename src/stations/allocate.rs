@@ -9,7 +9,7 @@ use serde_json::json;
 use sqlx::PgConnection;
 
 use super::allocation::{self, Station};
-use super::tps::{station, tps_url};
+use super::tps::{tps_url, writable};
 use super::{Place, place, require_writer};
 use crate::AppState;
 use crate::audit::{self, Actor, Entry};
@@ -132,9 +132,7 @@ pub async fn move_voter(
     Query(q): Query<ElectionQuery>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response> {
-    let p = place(&state, &user, &code, &q).await?;
-    let (_, s) = station(&state, &p, &number).await?;
-    require_writer(&user)?;
+    let (p, s) = writable(&state, &user, &code, &number, &q).await?;
     let voter: i64 = form
         .get("pemilih")
         .and_then(|v| v.parse().ok())

@@ -64,14 +64,7 @@ async fn province(
     code: &str,
     q: &ElectionQuery,
 ) -> Result<(String, Election)> {
-    let name = sqlx::query_scalar!(
-        "select name from regions where code = $1 and parent_code is null",
-        code
-    )
-    .fetch_optional(&state.db)
-    .await?
-    .filter(|_| user.sees_province(code))
-    .ok_or(AppError::NotFound)?;
+    let name = crate::facilities::province_name(&state.db, user, code).await?;
     let election = elections::selected(&state.db, q)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -215,6 +208,37 @@ pub async fn page(
     ))
 }
 
+/// A form that was not saved: shown again with what was typed and a note per row.
+struct Refused<'a> {
+    code: &'a str,
+    name: String,
+    election: Election,
+    typed: &'a HashMap<String, String>,
+    notes: &'a HashMap<i64, String>,
+    message: String,
+}
+
+async fn refused(
+    state: &AppState,
+    user: &CurrentUser,
+    r: Refused<'_>,
+    status: StatusCode,
+) -> Result<Response> {
+    let blocks = blocks(state, user, r.code, &r.election, r.typed, r.notes).await?;
+    let html = CountsPage {
+        layout: user.layout(),
+        election: r.election,
+        province_code: r.code.to_owned(),
+        province: r.name,
+        can_write: true,
+        blocks,
+        message: Some(r.message),
+        saved: None,
+    }
+    .render()?;
+    Ok((status, Html(html)).into_response())
+}
+
 struct Edit {
     id: i64,
     version: i32,
@@ -289,37 +313,20 @@ pub async fn save(
             values: (values[0], values[1], values[2]),
         });
     }
-    let refuse = |status: StatusCode, message: String, notes: HashMap<i64, String>| {
-        let state = state.clone();
-        let user = user.clone();
-        let (code, name, election, form) =
-            (code.clone(), name.clone(), election.clone(), form.clone());
-        async move {
-            let blocks = blocks(&state, &user, &code, &election, &form, &notes).await?;
-            let html = CountsPage {
-                layout: user.layout(),
-                election,
-                province_code: code,
-                province: name,
-                can_write: true,
-                blocks,
-                message: Some(message),
-                saved: None,
-            }
-            .render()?;
-            Ok::<Response, AppError>((status, Html(html)).into_response())
-        }
-    };
     if !errors.is_empty() {
         let n = errors.len();
-        return refuse(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!(
-                "{n} baris belum benar; tidak ada yang disimpan. Perbaiki baris yang ditandai."
-            ),
-            errors,
-        )
-        .await;
+        let message = format!(
+            "{n} baris belum benar; tidak ada yang disimpan. Perbaiki baris yang ditandai."
+        );
+        let page = Refused {
+            code: &code,
+            name,
+            election,
+            typed: &form,
+            notes: &errors,
+            message,
+        };
+        return refused(&state, &user, page, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
 
     let mut tx = state.db.begin().await?;
@@ -366,22 +373,15 @@ pub async fn save(
              periksa baris yang ditandai (nilai terbaru ditampilkan, isian Anda di catatannya), \
              lalu simpan lagi."
         );
-        let blocks_html = {
-            let state = state.clone();
-            let blocks = blocks(&state, &user, &code, &election, &kept, &conflicts).await?;
-            CountsPage {
-                layout: user.layout(),
-                election,
-                province_code: code,
-                province: name,
-                can_write: true,
-                blocks,
-                message: Some(message),
-                saved: None,
-            }
-            .render()?
+        let page = Refused {
+            code: &code,
+            name,
+            election,
+            typed: &kept,
+            notes: &conflicts,
+            message,
         };
-        return Ok((StatusCode::CONFLICT, Html(blocks_html)).into_response());
+        return refused(&state, &user, page, StatusCode::CONFLICT).await;
     }
     for e in &edits {
         let c = &current[&e.id];

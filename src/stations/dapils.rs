@@ -21,7 +21,7 @@ use crate::auth::{CurrentUser, Layout, Role};
 use crate::elections::{self, Election, ElectionQuery};
 use crate::error::{AppError, Result};
 use crate::rolls::nik::PROVINCE_CODES;
-use crate::rolls::parse::{RowError, detect_separator};
+use crate::rolls::parse::{RowError, csv_reader, first_line};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DapilRow {
@@ -75,11 +75,7 @@ fn err(line: u64, column: &'static str, message: impl Into<String>) -> RowError 
 
 /// Reads a dapil file. Rows are numbered as a spreadsheet shows them (the header is row 1).
 pub fn parse(content: &[u8]) -> std::result::Result<Vec<DapilRow>, Vec<RowError>> {
-    let first_line = content.split(|b| *b == b'\n').next().unwrap_or_default();
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(detect_separator(first_line))
-        .flexible(true)
-        .from_reader(content);
+    let mut reader = csv_reader(first_line(content), content);
     let headers = reader
         .headers()
         .map_err(|_| {

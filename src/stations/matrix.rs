@@ -47,14 +47,7 @@ pub async fn page(
     Path(code): Path<String>,
     Query(q): Query<ElectionQuery>,
 ) -> Result<Html<String>> {
-    let name = sqlx::query_scalar!(
-        "select name from regions where code = $1 and parent_code is null",
-        code
-    )
-    .fetch_optional(&state.db)
-    .await?
-    .filter(|_| user.sees_province(&code))
-    .ok_or(AppError::NotFound)?;
+    let name = crate::facilities::province_name(&state.db, &user, &code).await?;
     let election = elections::selected(&state.db, &q)
         .await?
         .ok_or(AppError::NotFound)?;

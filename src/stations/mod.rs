@@ -7,8 +7,11 @@
 mod allocate;
 pub mod allocation;
 pub mod ballots;
+mod checklist;
 mod counts;
 pub mod dapils;
+mod delete;
+mod edit;
 pub mod export;
 mod items;
 mod matrix;
@@ -30,18 +33,18 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/provinsi/{code}/tps", get(counts::page).post(counts::save))
         .route("/provinsi/{code}/kesiapan", get(matrix::page))
-        .route("/fasilitas/{code}/tps", post(tps::create))
-        .route("/fasilitas/{code}/tps/baru", get(tps::new_page))
+        .route("/fasilitas/{code}/tps", post(edit::create))
+        .route("/fasilitas/{code}/tps/baru", get(edit::new_page))
         .route("/fasilitas/{code}/alokasi", post(allocate::run))
         .route("/fasilitas/{code}/tps/{number}", get(tps::page))
-        .route("/fasilitas/{code}/tps/{number}/ubah", post(tps::update))
+        .route("/fasilitas/{code}/tps/{number}/ubah", post(edit::update))
         .route(
             "/fasilitas/{code}/tps/{number}/kesiapan",
-            post(tps::save_readiness),
+            post(checklist::save_readiness),
         )
         .route(
             "/fasilitas/{code}/tps/{number}/surat-suara",
-            post(tps::save_received),
+            post(checklist::save_received),
         )
         .route(
             "/fasilitas/{code}/tps/{number}/pindah",
@@ -49,7 +52,7 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/fasilitas/{code}/tps/{number}/hapus",
-            get(tps::delete_page).post(tps::delete),
+            get(delete::delete_page).post(delete::delete),
         )
         .route("/fasilitas/{code}/tps/{number}/cetak", get(print::page))
         .route(

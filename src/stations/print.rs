@@ -44,7 +44,13 @@ pub async fn voters_on(pool: &PgPool, rules: &Rules, s: &StationSummary) -> Resu
     )
     .fetch_all(pool)
     .await?;
-    let dapils = summary::dapils(&mut *pool.acquire().await?, rules.election_id).await?;
+    let provinces: Vec<String> = s.location_code.iter().map(|l| l[..2].to_owned()).collect();
+    let dapils = summary::dapils(
+        &mut *pool.acquire().await?,
+        rules.election_id,
+        Some(&provinces),
+    )
+    .await?;
     Ok(rows
         .into_iter()
         .enumerate()

@@ -143,15 +143,22 @@ impl StationSummary {
     }
 }
 
-/// The election's dapils, as the entitlement rule reads them.
-pub async fn dapils(conn: &mut PgConnection, election_id: i64) -> Result<Dapils> {
+/// The election's dapils in `provinces` (all when `None`), as the entitlement rule reads them.
+/// A TPS only ever needs the dapils of its own province: a voter from elsewhere gets no
+/// DPR or DPRD ballot whatever the dapils say.
+pub async fn dapils(
+    conn: &mut PgConnection,
+    election_id: i64,
+    provinces: Option<&[String]>,
+) -> Result<Dapils> {
     let rows = sqlx::query!(
         "select r.contest, r.region_code, d.code
          from dapil_regions r join dapils d on d.id = r.dapil_id
-         where r.election_id = $1",
-        election_id
+         where r.election_id = $1 and ($2::text[] is null or left(r.region_code, 2) = any($2))",
+        election_id,
+        provinces
     )
-    .fetch_all(&mut *conn)
+    .fetch_all(conn)
     .await?;
     let mut d = Dapils::default();
     for r in rows {
@@ -196,7 +203,13 @@ pub async fn load(
     )
     .fetch_all(&mut *conn)
     .await?;
-    let dapils = dapils(conn, rules.election_id).await?;
+    let provinces: Vec<String> = stations
+        .iter()
+        .filter_map(|s| s.location_code.as_ref().map(|l| l[..2].to_owned()))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let dapils = dapils(conn, rules.election_id, Some(&provinces)).await?;
     let received = sqlx::query!(
         "select station_id, ballot_type, received from station_ballots where station_id = any($1)",
         &ids
