@@ -14,7 +14,7 @@ use crate::auth::{Role, password};
 use crate::db::Database;
 use crate::rolls::{
     self,
-    import::{ImportError, Mode, Options},
+    import::{ImportError, Mode, Options, Transfers},
 };
 use crate::users::{self, NewUser};
 use crate::{AppState, Config, demo, reports, stations};
@@ -78,6 +78,9 @@ pub enum Command {
         #[arg(long)]
         election: Option<String>,
     },
+    /// Delete the file content of roll uploads abandoned for 24 hours (the server also does
+    /// this every hour); prints how many.
+    Purge,
     /// Write figures for other programs, in stable column orders (see the README).
     Export {
         #[command(subcommand)]
@@ -280,6 +283,13 @@ impl Cli {
             Command::User { command } => user_command(&db, command).await,
             Command::Roll { command } => roll_command(&db, command).await,
             Command::Export { command } => export_command(&db, command).await,
+            Command::Purge => match rolls::purge_uploads(&db.pool).await {
+                Ok(n) => {
+                    println!("purged {n} abandoned uploads");
+                    Ok(())
+                }
+                Err(e) => Err(e.into()),
+            },
             Command::Reconcile {
                 file,
                 facility,
@@ -433,7 +443,7 @@ async fn export_command(db: &Database, command: ExportCommand) -> anyhow::Result
         bytes = if format == "xlsx" {
             table.to_xlsx()?
         } else {
-            table.to_csv()
+            table.to_csv()?
         };
         table.rows.len()
     };
@@ -477,11 +487,17 @@ async fn roll_command(db: &Database, command: RollCommand) -> anyhow::Result<()>
         })?;
     let input = std::fs::File::open(&file)
         .map_err(|e| UsageError(format!("cannot open {}: {e}", file.display())))?;
+    let mode = Mode::parse(&mode)
+        .ok_or_else(|| UsageError(format!("unknown mode {mode} (upsert or replace)")))?;
     let opts = Options {
-        mode: Mode::parse(&mode).unwrap_or(Mode::Upsert),
         skip_invalid,
-        accept_transfers,
+        transfers: if accept_transfers {
+            Transfers::Move
+        } else {
+            Transfers::Refuse
+        },
         dry_run,
+        ..Options::new(mode)
     };
     let today = time::OffsetDateTime::now_utc().date();
     let report = match rolls::import::import(
@@ -500,11 +516,19 @@ async fn roll_command(db: &Database, command: RollCommand) -> anyhow::Result<()>
             println!("{}", rolls::import::Report::default().summary_line());
             return Err(Rejected.into());
         }
+        Err(ImportError::AlreadyConfirmed) => anyhow::bail!("the upload was confirmed already"),
         Err(ImportError::Database(e)) => return Err(e.into()),
     };
     for e in &report.errors {
         let column = if e.column.is_empty() { "-" } else { e.column };
         eprintln!("row {}, column {column}: {}", e.line, e.message);
+    }
+    for m in &report.moves {
+        let verb = if dry_run { "would move" } else { "moved" };
+        println!(
+            "{verb} NIK {} ({}) from {} to {}",
+            m.nik, m.name, m.from_code, roll.facility_code
+        );
     }
     if report.transferred > 0 {
         println!("transferred from other facilities {}", report.transferred);

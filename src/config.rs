@@ -14,8 +14,12 @@ pub struct Config {
     pub session_idle: Duration,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_proxy: bool,
-    /// Failed logins per username, or per address, within `login_window` before 429.
+    /// Failed logins per username and address, and per address alone, within
+    /// `login_window` before 429 (see `auth::throttle`).
     pub login_max_failures: u32,
+    /// Failed logins per username from all addresses together within `login_window` before
+    /// 429: much higher, so that a stranger cannot lock a user out of their own address.
+    pub login_max_failures_per_username: u32,
     pub login_window: Duration,
     /// Serve the benchmark baseline page `/bench/fortunes`.
     pub bench_routes: bool,
@@ -30,6 +34,7 @@ impl Default for Config {
             session_idle: Duration::from_secs(8 * 3600),
             trust_proxy: false,
             login_max_failures: 5,
+            login_max_failures_per_username: 50,
             login_window: Duration::from_secs(15 * 60),
             bench_routes: false,
         }

@@ -52,6 +52,12 @@ impl From<sqlx::Error> for AppError {
     }
 }
 
+impl From<csv::Error> for AppError {
+    fn from(e: csv::Error) -> Self {
+        AppError::Other(e.into())
+    }
+}
+
 /// Errors that mean "the database is not there" rather than "the query is wrong".
 pub fn is_unavailable(e: &sqlx::Error) -> bool {
     match e {

@@ -6,12 +6,14 @@
 //! - [`auth`]: roles and scopes, `CurrentUser`, login/logout, passwords, CSRF, throttling.
 //! - [`cli`]: the `loksus` command line (serve, migrate, demo load, user).
 //! - [`config`]: settings the handlers read.
+//! - [`csv_out`]: every CSV written passes one formula guard; CSV downloads.
 //! - [`db`]: finding the database (`DATABASE_URL` or the private cluster) and migrations.
 //! - [`demo`]: demo data built from published Pemilu 2024 figures.
 //! - [`elections`]: which election a page is about.
 //! - [`error`]: `AppError`, rendered as Indonesian error pages.
 //! - [`figures`]: the counts overviews show, and their display form.
 //! - [`format`]: Indonesian numbers and dates.
+//! - [`privacy`]: one masking rule for NIKs, and who may learn where an inmate is held.
 //! - [`reports`]: dashboards, press sentence, countdown, charts, CSV/XLSX downloads, figures.
 //! - `facilities`: province and facility pages, editing a facility.
 //! - [`reconcile`]: matching a facility's roll with KPU's final voter list.
@@ -24,12 +26,14 @@ pub mod audit;
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod csv_out;
 pub mod db;
 pub mod demo;
 pub mod elections;
 pub mod error;
 pub mod figures;
 pub mod format;
+pub mod privacy;
 pub mod reconcile;
 pub mod rolls;
 pub mod stations;
@@ -83,7 +87,8 @@ pub fn app(state: AppState) -> Router {
         .fallback(web::not_found)
         .with_state(state)
         .layer(axum::middleware::from_fn(auth::csrf::protect))
-        .layer(sessions);
+        .layer(sessions)
+        .layer(axum::middleware::from_fn(web::reject_nul));
     web::layers(router, config.request_timeout)
 }
 

@@ -13,6 +13,7 @@ use time::macros::{format_description, offset};
 use crate::AppState;
 use crate::auth::{CurrentUser, Layout, Role};
 use crate::error::{AppError, Result};
+use crate::privacy::NikView;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/audit", get(audit_page))
@@ -85,7 +86,8 @@ async fn audit_page(
     let until = parse_date(&filters.sampai, "akhir")?;
     let rows = sqlx::query!(
         r#"select a.at, a.actor, a.client_addr, a.action, a.object_type, a.object_id,
-                  a.province_code, f.code as "facility_code?", a.before::text as before_text,
+                  a.province_code, a.facility_id, f.code as "facility_code?",
+                  a.before::text as before_text,
                   a.after::text as after_text
            from audit_log a
            left join facilities f on f.id = a.facility_id
@@ -108,23 +110,34 @@ async fn audit_page(
     let shown = format_description!("[day]-[month]-[year] [hour]:[minute]:[second] WIB");
     let rows = rows
         .into_iter()
-        .map(|r| AuditRow {
-            at: r
-                .at
-                .to_offset(offset!(+7))
-                .format(shown)
-                .unwrap_or_default(),
-            actor: r.actor,
-            client_addr: r.client_addr.unwrap_or_default(),
-            action: r.action,
-            object: match (r.object_type, r.object_id) {
-                (Some(t), Some(id)) => format!("{t} {id}"),
-                _ => String::new(),
-            },
-            province_code: r.province_code.unwrap_or_default(),
-            facility_code: r.facility_code.unwrap_or_default(),
-            before: r.before_text.unwrap_or_default(),
-            after: r.after_text.unwrap_or_default(),
+        .map(|r| {
+            // The audit stores what it stores; the page shows NIKs under the masking rule.
+            let view = r.facility_id.map_or(
+                if user.role == Role::Admin {
+                    NikView::Full
+                } else {
+                    NikView::Masked
+                },
+                |f| NikView::of(&user, f),
+            );
+            AuditRow {
+                at: r
+                    .at
+                    .to_offset(offset!(+7))
+                    .format(shown)
+                    .unwrap_or_default(),
+                actor: r.actor,
+                client_addr: r.client_addr.unwrap_or_default(),
+                action: r.action,
+                object: match (r.object_type, r.object_id) {
+                    (Some(t), Some(id)) => format!("{t} {id}"),
+                    _ => String::new(),
+                },
+                province_code: r.province_code.unwrap_or_default(),
+                facility_code: r.facility_code.unwrap_or_default(),
+                before: view.show_text(&r.before_text.unwrap_or_default()),
+                after: view.show_text(&r.after_text.unwrap_or_default()),
+            }
         })
         .collect();
     Ok(Html(

@@ -4,39 +4,112 @@
 //! uploads carry it in the form's URL as `?csrf=`, scripts may send `X-CSRF-Token`). The
 //! middleware checks it for every method other than GET/HEAD/OPTIONS before any handler runs:
 //! a missing or wrong token answers 403 and nothing changes.
+//!
+//! A visitor who is not logged in has no session, and showing the login form must not create
+//! one (a stored row per anonymous request). The login form's token is then a double-submit
+//! cookie: a random value in an HttpOnly, SameSite=Strict cookie limited to `/masuk`, and the
+//! same value in the form's `csrf` field. `POST /masuk` (and only it) is accepted when the
+//! field equals that cookie or the session's token. After login the session gets its own token.
 
 use axum::body::{Body, to_bytes};
 use axum::extract::Request;
-use axum::http::{Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use rand::RngCore;
 use tower_sessions::Session;
+use tower_sessions::cookie::{Cookie, SameSite};
 
 use crate::error::ErrorPage;
 
 const SESSION_KEY: &str = "csrf";
+/// The double-submit cookie of the login form, sent only to `LOGIN_PATH`.
+const LOGIN_COOKIE: &str = "loksus_masuk";
+const LOGIN_PATH: &str = "/masuk";
 /// Urlencoded forms are small; uploads go as multipart and are not buffered here.
 const FORM_LIMIT: usize = 2 * 1024 * 1024;
 
-/// The session's token, created on first use.
+/// The session's token, created on first use (which stores the session: call it only for a
+/// session that is kept anyway, a logged-in one).
 pub async fn token(session: &Session) -> Result<String, tower_sessions::session::Error> {
     if let Some(t) = session.get::<String>(SESSION_KEY).await? {
         return Ok(t);
     }
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    let t: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let t = new_token();
     session.insert(SESSION_KEY, &t).await?;
     Ok(t)
+}
+
+/// The token of the login form, and the cookie to set when it is a new one.
+pub struct LoginToken {
+    pub value: String,
+    pub set_cookie: Option<HeaderValue>,
+}
+
+/// The login form's token without storing a session: the session's token when it has one,
+/// else the visitor's login cookie, else a new value for that cookie.
+pub async fn login_token(
+    session: &Session,
+    headers: &HeaderMap,
+    secure: bool,
+) -> Result<LoginToken, tower_sessions::session::Error> {
+    if let Some(value) = session.get::<String>(SESSION_KEY).await? {
+        return Ok(LoginToken {
+            value,
+            set_cookie: None,
+        });
+    }
+    if let Some(value) = login_cookie(headers) {
+        return Ok(LoginToken {
+            value,
+            set_cookie: None,
+        });
+    }
+    let value = new_token();
+    let cookie = Cookie::build((LOGIN_COOKIE, value.clone()))
+        .path(LOGIN_PATH)
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(secure)
+        .build();
+    let set_cookie = HeaderValue::try_from(cookie.to_string()).ok();
+    Ok(LoginToken { value, set_cookie })
+}
+
+fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The login cookie's value, when the request carries a well-formed one.
+fn login_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == LOGIN_COOKIE)
+        .map(|c| c.value().to_owned())
+        .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 pub async fn protect(session: Session, req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
     }
-    let expected = session.get::<String>(SESSION_KEY).await.ok().flatten();
     let (parts, body) = req.into_parts();
+    let mut expected: Vec<String> = session
+        .get::<String>(SESSION_KEY)
+        .await
+        .ok()
+        .flatten()
+        .into_iter()
+        .collect();
+    if parts.uri.path() == LOGIN_PATH {
+        expected.extend(login_cookie(&parts.headers));
+    }
     let mut provided = parts
         .headers
         .get("x-csrf-token")
@@ -59,14 +132,16 @@ pub async fn protect(session: Session, req: Request, next: Next) -> Response {
     } else {
         body
     };
-    match (expected, provided) {
-        (Some(e), Some(p)) if constant_time_eq(e.as_bytes(), p.as_bytes()) => {
-            next.run(Request::from_parts(parts, body)).await
-        }
-        _ => {
-            tracing::warn!(path = %parts.uri.path(), "CSRF token missing or wrong");
-            rejected(StatusCode::FORBIDDEN)
-        }
+    let matches = provided.is_some_and(|p| {
+        expected
+            .iter()
+            .any(|e| constant_time_eq(e.as_bytes(), p.as_bytes()))
+    });
+    if matches {
+        next.run(Request::from_parts(parts, body)).await
+    } else {
+        tracing::warn!(path = %parts.uri.path(), "CSRF token missing or wrong");
+        rejected(StatusCode::FORBIDDEN)
     }
 }
 
@@ -104,6 +179,23 @@ mod tests {
     fn finds_the_token_among_form_fields() {
         assert_eq!(field(b"a=1&csrf=abc&b=2").as_deref(), Some("abc"));
         assert_eq!(field(b"a=1"), None);
+    }
+
+    #[test]
+    fn reads_only_a_well_formed_login_cookie() {
+        let token = "ab".repeat(32);
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::try_from(format!("a=1; {LOGIN_COOKIE}={token}; b=2")).unwrap(),
+        );
+        assert_eq!(login_cookie(&headers), Some(token));
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("loksus_masuk=short"),
+        );
+        assert_eq!(login_cookie(&headers), None);
+        assert_eq!(login_cookie(&HeaderMap::new()), None);
     }
 
     #[test]

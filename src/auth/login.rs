@@ -4,7 +4,7 @@ use askama::Template;
 use axum::Router;
 use axum::extract::{FromRequestParts, Query, State};
 use axum::http::request::Parts;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
@@ -40,34 +40,73 @@ struct NextQuery {
     next: Option<String>,
 }
 
-/// Only paths of this site: no `//host` or `https://` redirects.
+/// Where to go after login: only a path of this site. It starts with one `/` (not `//` or
+/// `/\`, which browsers read as another host) and holds no backslash, whitespace or control
+/// character (a tab or newline is dropped by browsers, turning `/\t/host` into `//host`, and
+/// CR/LF cannot go into a header). Anything else goes to `/`.
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.chars().any(|c| c.is_control() || c.is_whitespace()) =>
+        {
+            n.to_owned()
+        }
         _ => "/".to_owned(),
     }
+}
+
+/// The login page, answered with `status`; sets the login cookie when the token is new.
+async fn login_form(
+    state: &AppState,
+    session: &Session,
+    headers: &HeaderMap,
+    status: StatusCode,
+    page: LoginView,
+) -> Result<Response> {
+    let token = csrf::login_token(session, headers, state.config.secure_cookies).await?;
+    let page = LoginPage {
+        layout: Layout {
+            user: None,
+            csrf: token.value,
+            demo: state.config.demo,
+        },
+        next: safe_next(page.next.as_deref()),
+        username: page.username,
+        error: page.error,
+    };
+    let mut resp = (status, Html(page.render()?)).into_response();
+    if let Some(cookie) = token.set_cookie {
+        resp.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    Ok(resp)
+}
+
+/// What the login page shows besides its token.
+struct LoginView {
+    next: Option<String>,
+    username: String,
+    error: Option<String>,
 }
 
 async fn login_page(
     State(state): State<AppState>,
     session: Session,
+    headers: HeaderMap,
     Query(q): Query<NextQuery>,
-) -> Result<Html<String>> {
-    let page = LoginPage {
-        layout: Layout {
-            user: None,
-            csrf: csrf::token(&session).await?,
-            demo: state.config.demo,
-        },
-        next: safe_next(q.next.as_deref()),
+) -> Result<Response> {
+    let page = LoginView {
+        next: q.next,
         username: String::new(),
         error: None,
     };
-    Ok(Html(page.render()?))
+    login_form(&state, &session, &headers, StatusCode::OK, page).await
 }
 
 #[derive(Deserialize)]
-struct LoginForm {
+struct Credentials {
     username: String,
     password: String,
     next: Option<String>,
@@ -83,11 +122,13 @@ impl FromRequestParts<AppState> for ClientAddr {
     }
 }
 
+/// Checks the throttle, then the password. A failed login leaves no session behind.
 async fn login(
     State(state): State<AppState>,
     session: Session,
+    headers: HeaderMap,
     ClientAddr(addr): ClientAddr,
-    Form(form): Form<LoginForm>,
+    Form(form): Form<Credentials>,
 ) -> Result<Response> {
     let username = form.username.trim().to_lowercase();
     let next = safe_next(form.next.as_deref());
@@ -97,17 +138,21 @@ async fn login(
         client_addr: Some(addr.clone()),
     };
 
-    if let Some(wait) = throttle::retry_after(&state.db, &state.config, &username, &addr).await? {
-        let mut tx = state.db.begin().await?;
-        audit::record(
-            &mut tx,
-            &anonymous,
-            Entry::new("login_throttled").after(json!({ "retry_after_seconds": wait })),
-        )
-        .await?;
-        tx.commit().await?;
-        return Err(AppError::TooManyRequests(wait));
-    }
+    let mut tx = state.db.begin().await?;
+    let attempt = match throttle::claim(&mut tx, &state.config, &username, &addr).await? {
+        throttle::Claim::Granted(attempt) => attempt,
+        throttle::Claim::Refused(wait) => {
+            audit::record(
+                &mut tx,
+                &anonymous,
+                Entry::new("login_throttled").after(json!({ "retry_after_seconds": wait })),
+            )
+            .await?;
+            tx.commit().await?;
+            return Err(AppError::TooManyRequests(wait));
+        }
+    };
+    tx.commit().await?;
 
     let user = sqlx::query!(
         r#"select u.id, u.password_hash, u.active, u.auth_epoch, u.province_code,
@@ -128,13 +173,7 @@ async fn login(
     let mut tx = state.db.begin().await?;
     match user {
         Some(u) if password_ok && u.active => {
-            sqlx::query!(
-                "insert into login_attempts (username, client_addr, success) values ($1, $2, true)",
-                username,
-                addr
-            )
-            .execute(&mut *tx)
-            .await?;
+            throttle::succeeded(&mut tx, attempt).await?;
             let actor = Actor {
                 user_id: Some(u.id),
                 ..anonymous
@@ -160,29 +199,19 @@ async fn login(
                     },
                 )
                 .await?;
+            csrf::token(&session).await?;
             Ok(Redirect::to(&next).into_response())
         }
         _ => {
-            sqlx::query!(
-                "insert into login_attempts (username, client_addr, success) values ($1, $2, false)",
-                username,
-                addr
-            )
-            .execute(&mut *tx)
-            .await?;
+            // The attempt stays recorded as the failure `claim` wrote.
             audit::record(&mut tx, &anonymous, Entry::new("login_failed")).await?;
             tx.commit().await?;
-            let page = LoginPage {
-                layout: Layout {
-                    user: None,
-                    csrf: csrf::token(&session).await?,
-                    demo: state.config.demo,
-                },
-                next,
+            let page = LoginView {
+                next: Some(next),
                 username,
                 error: Some("Nama pengguna atau kata sandi salah.".into()),
             };
-            Ok((StatusCode::UNAUTHORIZED, Html(page.render()?)).into_response())
+            login_form(&state, &session, &headers, StatusCode::UNAUTHORIZED, page).await
         }
     }
 }
@@ -219,5 +248,13 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil.example")), "/");
         assert_eq!(safe_next(None), "/");
+        assert_eq!(safe_next(Some("/\t/evil.example")), "/");
+        assert_eq!(safe_next(Some("/\r\n/x")), "/");
+        assert_eq!(safe_next(Some("\r\n")), "/");
+        assert_eq!(safe_next(Some("/ /x")), "/");
+        assert_eq!(safe_next(Some("/\u{85}/x")), "/");
+        assert_eq!(safe_next(Some("/")), "/");
+        assert_eq!(safe_next(Some("/rolls?q=a%20b")), "/rolls?q=a%20b");
+        assert_eq!(safe_next(Some("")), "/");
     }
 }

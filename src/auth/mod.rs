@@ -10,7 +10,7 @@ mod login;
 pub mod password;
 mod throttle;
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use axum::Router;
 use axum::extract::{ConnectInfo, FromRequestParts};
@@ -240,22 +240,67 @@ async fn keep_alive(session: &Session, config: &Config) -> Result<()> {
     Ok(())
 }
 
-/// The client's address: the TCP peer, or the first `X-Forwarded-For` entry when Loksus is
-/// configured to sit behind a trusted reverse proxy.
+/// The client's address: the TCP peer, or, when Loksus is configured to sit behind a trusted
+/// reverse proxy, the right-most `X-Forwarded-For` entry: the one that proxy appended. Entries
+/// left of it are whatever the client sent and prove nothing. When the last entry is not an IP
+/// address, the peer (the proxy) is taken.
 pub fn client_addr(parts: &Parts, config: &Config) -> String {
     if config.trust_proxy
         && let Some(forwarded) = parts
             .headers
-            .get("x-forwarded-for")
+            .get_all("x-forwarded-for")
+            .iter()
+            .next_back()
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
+            .and_then(|v| v.rsplit(',').next())
+            .and_then(forwarded_ip)
     {
-        return forwarded.to_owned();
+        return forwarded.to_string();
     }
     parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map_or_else(|| "unknown".to_owned(), |ci| ci.0.ip().to_string())
+}
+
+/// An `X-Forwarded-For` entry as an IP address (`1.2.3.4`, `1.2.3.4:5678`, `::1`, `[::1]:5678`).
+fn forwarded_ip(entry: &str) -> Option<IpAddr> {
+    let entry = entry.trim();
+    entry
+        .parse::<IpAddr>()
+        .ok()
+        .or_else(|| entry.parse::<SocketAddr>().ok().map(|a| a.ip()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::Request;
+
+    fn addr_of(forwarded: &[&str], trust_proxy: bool) -> String {
+        let mut req = Request::builder();
+        for f in forwarded {
+            req = req.header("x-forwarded-for", *f);
+        }
+        let (mut parts, ()) = req.body(()).unwrap().into_parts();
+        parts
+            .extensions
+            .insert(ConnectInfo(SocketAddr::from(([10, 0, 0, 1], 40000))));
+        let config = Config {
+            trust_proxy,
+            ..Config::default()
+        };
+        client_addr(&parts, &config)
+    }
+
+    #[test]
+    fn the_proxy_appended_entry_is_the_client() {
+        assert_eq!(addr_of(&["6.6.6.6, 203.0.113.7"], true), "203.0.113.7");
+        assert_eq!(addr_of(&["6.6.6.6", "203.0.113.7"], true), "203.0.113.7");
+        assert_eq!(addr_of(&["203.0.113.7:5678"], true), "203.0.113.7");
+        assert_eq!(addr_of(&["[2001:db8::1]:443"], true), "2001:db8::1");
+        assert_eq!(addr_of(&["203.0.113.7, bukan-alamat"], true), "10.0.0.1");
+        assert_eq!(addr_of(&[], true), "10.0.0.1");
+        assert_eq!(addr_of(&["203.0.113.7"], false), "10.0.0.1");
+    }
 }

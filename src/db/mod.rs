@@ -121,6 +121,11 @@ pub async fn delete_expired_periodically(pool: PgPool) {
         if let Err(e) = result {
             tracing::warn!(error = %e, "could not delete expired sessions");
         }
+        match crate::rolls::purge_uploads(&pool).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(uploads = n, "abandoned roll uploads purged"),
+            Err(e) => tracing::warn!(error = %e, "could not purge abandoned roll uploads"),
+        }
     }
 }
 
@@ -146,4 +151,22 @@ pub async fn create_database_if_missing(cluster: &Cluster, name: &str) -> anyhow
 /// Quotes an SQL identifier (for the few statements that cannot take parameters).
 pub fn quote_ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// The one place a violated unique constraint becomes a message for the user: when `e` is a
+/// unique violation of one of `known` (constraint or index name, Indonesian message), the
+/// message; otherwise `None` and the error stays a server error. Two concurrent requests that
+/// both passed a check then get the same message as if the check had caught them.
+pub fn unique_violation_message(e: &sqlx::Error, known: &[(&str, &str)]) -> Option<String> {
+    let sqlx::Error::Database(db) = e else {
+        return None;
+    };
+    if db.code().as_deref() != Some("23505") {
+        return None;
+    }
+    let constraint = db.constraint()?;
+    known
+        .iter()
+        .find(|(name, _)| *name == constraint)
+        .map(|(_, message)| (*message).to_owned())
 }

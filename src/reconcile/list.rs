@@ -89,6 +89,18 @@ pub fn parse(content: &[u8]) -> Result<Vec<Entry>, Vec<RowError>> {
         let name = get(name_col).to_owned();
         if name.is_empty() {
             errors.push(err(line, "nama", "nama wajib diisi"));
+        } else if name.contains('\0') {
+            errors.push(err(
+                line,
+                "nama",
+                "memuat karakter NUL yang tidak diizinkan",
+            ));
+        } else if name.chars().count() > crate::rolls::parse::MAX_TEXT {
+            errors.push(err(
+                line,
+                "nama",
+                format!("paling banyak {} karakter", crate::rolls::parse::MAX_TEXT),
+            ));
         }
         let tps = parse_tps(get(tps_col));
         if tps.is_none() {

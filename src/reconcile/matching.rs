@@ -187,7 +187,47 @@ pub struct Row {
     pub kpu_name: Option<String>,
     pub roll_tps: Option<i32>,
     pub kpu_tps: Option<i32>,
-    pub note: String,
+    /// For KPU's rows not on this roll: where the NIK is active now, or why it left.
+    pub whereabouts: Whereabouts,
+}
+
+/// Where a NIK on KPU's list but not on this roll is (facility id, province, name).
+#[derive(Debug, Clone, Default)]
+pub enum Whereabouts {
+    #[default]
+    NotAsked,
+    ActiveAt(i64, String, String),
+    Departed {
+        reason: Option<String>,
+        to: Option<(i64, String, String)>,
+    },
+    Unknown,
+}
+
+impl Whereabouts {
+    /// The note shown to a user of `scope`: other facilities are named only within it.
+    pub fn note(&self, scope: &crate::auth::Scope) -> String {
+        use crate::privacy::facility_name;
+        match self {
+            Whereabouts::NotAsked => String::new(),
+            Whereabouts::ActiveAt(id, province, name) => format!(
+                "terdaftar aktif di {}",
+                facility_name(scope, *id, province, name)
+            ),
+            Whereabouts::Departed {
+                to: Some((id, province, name)),
+                ..
+            } => format!(
+                "keluar: dipindahkan ke {}",
+                facility_name(scope, *id, province, name)
+            ),
+            Whereabouts::Departed { reason, .. } => format!(
+                "keluar: {}",
+                reason.as_deref().unwrap_or("tanpa keterangan")
+            ),
+            Whereabouts::Unknown => "tidak ada di daftar WBP fasilitas mana pun".to_owned(),
+        }
+    }
 }
 
 /// The rows of one group (at most `limit`), by name.
@@ -234,22 +274,22 @@ pub async fn rows(
            )
            select p.nik as "nik!", p.roll_name as "roll_name?", p.kpu_name as "kpu_name?",
                   p.roll_tps as "roll_tps?", p.kpu_tps as "kpu_tps?",
-                  case
-                      when $4 <> 'hanya-kpu' then ''
-                      when a.nik is not null then 'terdaftar aktif di ' || fa.name
-                      when d.nik is not null then 'keluar: ' || coalesce(d.departed_reason, 'tanpa keterangan')
-                      else 'tidak ada di daftar WBP fasilitas mana pun'
-                  end as "note!"
+                  a.facility_id as "active_facility?", fa.name as "active_name?",
+                  fa.province_code as "active_province?",
+                  d.nik is not null as "departed!", d.departed_reason as "departed_reason?",
+                  d.departed_to as "departed_to?", ft.name as "departed_to_name?",
+                  ft.province_code as "departed_to_province?"
            from pairs p
            left join voters a on $4 = 'hanya-kpu' and a.election_id = $1 and a.nik = p.nik
                              and a.status = 'active'
            left join facilities fa on fa.id = a.facility_id
            left join (
-               select distinct on (x.nik) x.nik, x.departed_reason from voters x
+               select distinct on (x.nik) x.nik, x.departed_reason, x.departed_to from voters x
                where $4 = 'hanya-kpu' and x.election_id = $1 and x.facility_id = $2
                  and x.status = 'departed' and x.nik is not null
                order by x.nik, x.departed_at desc
            ) d on d.nik = p.nik
+           left join facilities ft on ft.id = d.departed_to
            where p.wanted
            order by coalesce(p.roll_name, p.kpu_name), p.nik
            limit $5"#,
@@ -269,7 +309,23 @@ pub async fn rows(
             kpu_name: r.kpu_name,
             roll_tps: r.roll_tps,
             kpu_tps: r.kpu_tps,
-            note: r.note,
+            whereabouts: if group != Group::KpuOnly {
+                Whereabouts::NotAsked
+            } else if let (Some(id), Some(province), Some(name)) =
+                (r.active_facility, r.active_province, r.active_name)
+            {
+                Whereabouts::ActiveAt(id, province, name)
+            } else if r.departed {
+                Whereabouts::Departed {
+                    reason: r.departed_reason,
+                    to: match (r.departed_to, r.departed_to_province, r.departed_to_name) {
+                        (Some(id), Some(p), Some(n)) => Some((id, p, n)),
+                        _ => None,
+                    },
+                }
+            } else {
+                Whereabouts::Unknown
+            },
         })
         .collect())
 }

@@ -9,7 +9,7 @@ pub mod matching;
 use askama::Template;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use serde_json::json;
@@ -20,8 +20,9 @@ use crate::auth::{CurrentUser, Layout, Role};
 use crate::elections::ElectionQuery;
 use crate::error::{AppError, Result};
 use crate::format;
+use crate::privacy::NikView;
 use crate::rolls::parse::RowError;
-use crate::stations::{Place, mask_nik, place};
+use crate::stations::{Place, place};
 use matching::{Counts, Group};
 
 pub const UPLOAD_LIMIT: usize = 50 * 1024 * 1024;
@@ -113,6 +114,7 @@ async fn render(
     errors: Vec<RowError>,
 ) -> Result<String> {
     let list = latest(state, &p).await?;
+    let view = NikView::of(user, p.facility_id);
     let mut groups = Vec::new();
     if let Some(l) = &list {
         let counts: Counts =
@@ -129,12 +131,12 @@ async fn render(
                 rows: rows
                     .into_iter()
                     .map(|r| RowView {
-                        nik: mask_nik(Some(&r.nik)),
+                        nik: view.show(&r.nik),
                         roll_name: r.roll_name.unwrap_or_default(),
                         kpu_name: r.kpu_name.unwrap_or_default(),
                         roll_tps: r.roll_tps.map(|t| t.to_string()).unwrap_or_default(),
                         kpu_tps: r.kpu_tps.map(|t| t.to_string()).unwrap_or_default(),
-                        note: r.note,
+                        note: r.whereabouts.note(&user.scope),
                     })
                     .collect(),
             });
@@ -261,40 +263,28 @@ async fn group_csv(
         i64::MAX,
     )
     .await?;
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record([
+    let view = NikView::of(&user, p.facility_id);
+    let mut w = crate::csv_out::Writer::in_memory();
+    w.row([
         "nik",
         "nama_daftar_wbp",
         "nama_kpu",
         "tps_daftar_wbp",
         "tps_kpu",
         "keterangan",
-    ]);
+    ])?;
     for r in rows {
-        let _ = w.write_record([
-            r.nik,
+        w.row([
+            view.show(&r.nik),
             r.roll_name.unwrap_or_default(),
             r.kpu_name.unwrap_or_default(),
             r.roll_tps.map(|t| t.to_string()).unwrap_or_default(),
             r.kpu_tps.map(|t| t.to_string()).unwrap_or_default(),
-            r.note,
-        ]);
+            r.whereabouts.note(&user.scope),
+        ])?;
     }
-    let body = w.into_inner().unwrap_or_default();
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!(
-                    "attachment; filename=\"rekonsiliasi-{}-{}.csv\"",
-                    p.facility_code,
-                    group.slug()
-                ),
-            ),
-            (header::CACHE_CONTROL, "no-store".to_owned()),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(crate::csv_out::response(
+        &format!("rekonsiliasi-{}-{}.csv", p.facility_code, group.slug()),
+        w.finish()?,
+    ))
 }

@@ -63,14 +63,13 @@ impl FileFormat {
 }
 
 impl Table {
-    pub fn to_csv(&self) -> Vec<u8> {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        // Writing to memory cannot fail.
-        let _ = w.write_record(&self.columns);
+    pub fn to_csv(&self) -> anyhow::Result<Vec<u8>> {
+        let mut w = crate::csv_out::Writer::in_memory();
+        w.row(&self.columns)?;
         for r in &self.rows {
-            let _ = w.write_record(r.iter().map(Cell::csv));
+            w.row(r.iter().map(Cell::csv))?;
         }
-        w.into_inner().unwrap_or_default()
+        w.finish()
     }
 
     pub fn to_xlsx(&self) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
@@ -128,7 +127,7 @@ impl Table {
     /// The table as a download named `name.csv` / `name.xlsx`.
     pub fn download(&self, name: &str, format: FileFormat) -> crate::error::Result<Response> {
         let (body, mime, ext) = match format {
-            FileFormat::Csv => (self.to_csv(), "text/csv; charset=utf-8", "csv"),
+            FileFormat::Csv => (self.to_csv()?, "text/csv; charset=utf-8", "csv"),
             FileFormat::Xlsx => (
                 self.to_xlsx().map_err(|e| anyhow::anyhow!("xlsx: {e}"))?,
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -171,7 +170,7 @@ mod tests {
 
     #[test]
     fn csv_has_plain_numbers_and_whole_percentages() {
-        let csv = String::from_utf8(table().to_csv()).unwrap();
+        let csv = String::from_utf8(table().to_csv().unwrap()).unwrap();
         assert_eq!(
             csv,
             "nama,jumlah,persen\nSumatera Selatan,13519,85\nKosong,0,\n"

@@ -13,6 +13,8 @@ use time::Date;
 
 use super::parse::{self, Header, RowError};
 use crate::audit::{self, Actor, Entry};
+use crate::auth::Scope;
+use crate::privacy::facility_name;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -39,15 +41,56 @@ impl Mode {
     }
 }
 
-#[derive(Debug, Clone, Copy)]
+/// What to do with a row whose NIK is on another facility's active roll.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transfers {
+    /// Reject the row.
+    Refuse,
+    /// Record a pending arrival, which moves the inmate once the origin confirms it (the
+    /// pages). The row's name and birth date must match the origin's record, else the row is
+    /// rejected as a NIK conflict.
+    Request,
+    /// Move the inmate at once, each move listed in the report (the operator's command line).
+    /// Name and birth date must match as for `Request`.
+    Move,
+}
+
+#[derive(Debug, Clone)]
 pub struct Options {
     pub mode: Mode,
     /// Write the valid rows even when some are rejected.
     pub skip_invalid: bool,
-    /// Accept a NIK on another facility's roll as a transfer to this one.
-    pub accept_transfers: bool,
+    pub transfers: Transfers,
     /// Check everything, write nothing.
     pub dry_run: bool,
+    /// Who reads the report: another facility is named only when this scope covers it.
+    pub viewer: Scope,
+    /// The upload this import confirms: claimed (and its content deleted) inside the
+    /// import's transaction, so a second confirm changes nothing and a failed one can be
+    /// retried.
+    pub confirms_upload: Option<i64>,
+}
+
+impl Options {
+    /// Upsert, all-or-nothing, transfers refused, written, read by an operator.
+    pub fn new(mode: Mode) -> Options {
+        Options {
+            mode,
+            skip_invalid: false,
+            transfers: Transfers::Refuse,
+            dry_run: false,
+            viewer: Scope::National,
+            confirms_upload: None,
+        }
+    }
+}
+
+/// An inmate moved from another facility's roll by this import ([`Transfers::Move`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Move {
+    pub nik: String,
+    pub name: String,
+    pub from_code: String,
 }
 
 /// The roll being imported into.
@@ -67,8 +110,12 @@ pub struct Report {
     pub departed: u64,
     pub rejected: u64,
     pub flagged: u64,
-    /// Voters moved here from another facility's roll (`accept_transfers`).
+    /// Voters moved here from another facility's roll ([`Transfers::Move`]).
     pub transferred: u64,
+    /// The moves themselves, for the operator to read.
+    pub moves: Vec<Move>,
+    /// Pending arrivals recorded ([`Transfers::Request`]): they move once the origin confirms.
+    pub pending_transfers: u64,
     pub errors: Vec<RowError>,
     /// Whether anything was written (false on a dry run or when rows were rejected).
     pub written: bool,
@@ -89,6 +136,9 @@ pub enum ImportError {
     /// The file as a whole cannot be read (no header, missing columns...).
     #[error("{0}")]
     File(String),
+    /// The upload was confirmed already (a double submit): nothing was written again.
+    #[error("already confirmed")]
+    AlreadyConfirmed,
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
@@ -127,6 +177,19 @@ pub async fn import(
     let header = Header::parse(header_record.iter()).map_err(ImportError::File)?;
 
     let mut tx = pool.begin().await?;
+    if let Some(upload) = opts.confirms_upload {
+        let claimed = sqlx::query!(
+            "update roll_uploads set confirmed_at = now(), content = null, purged_at = now()
+             where id = $1 and confirmed_at is null",
+            upload
+        )
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if claimed == 0 {
+            return Err(ImportError::AlreadyConfirmed);
+        }
+    }
     // A private staging table for this transaction (see the migration), and room for the
     // hash joins and aggregates over the whole file.
     sqlx::query!("create temp table roll_staging (like public.roll_staging) on commit drop")
@@ -238,7 +301,7 @@ pub async fn import(
         &mut tx,
         target,
         import_id,
-        opts,
+        &opts,
         &mut report,
         &mut rejected_lines,
     )
@@ -267,7 +330,7 @@ pub async fn import(
     .execute(&mut *tx)
     .await?;
 
-    apply(&mut tx, target, import_id, opts, actor, &mut report).await?;
+    apply(&mut tx, target, import_id, &opts, actor, &mut report).await?;
     if opts.dry_run {
         return Ok(report); // rolled back
     }
@@ -287,6 +350,7 @@ pub async fn import(
                 "unchanged": report.unchanged, "departed": report.departed,
                 "rejected": report.rejected, "flagged": report.flagged,
                 "transferred": report.transferred,
+                "pending_transfers": report.pending_transfers,
             })),
     )
     .await?;
@@ -301,7 +365,7 @@ async fn check_staged(
     conn: &mut PgConnection,
     target: &Target,
     import_id: i64,
-    opts: Options,
+    opts: &Options,
     report: &mut Report,
     rejected: &mut Vec<i64>,
 ) -> Result<(), ImportError> {
@@ -347,32 +411,45 @@ async fn check_staged(
         });
         rejected.push(d.line);
     }
-    if !opts.accept_transfers {
-        let elsewhere = sqlx::query!(
-            r#"select s.line, s.nik as "nik!", f.name as facility
-               from roll_staging s
-               join voters v on v.election_id = $2 and v.nik = s.nik and v.status = 'active'
-                            and v.facility_id <> $3
-               join facilities f on f.id = v.facility_id
-               where s.import_id = $1
-               order by s.line"#,
-            import_id,
-            target.election_id,
-            target.facility_id
-        )
-        .fetch_all(&mut *conn)
-        .await?;
-        for e in elsewhere {
-            report.errors.push(RowError {
-                line: e.line as u64,
-                column: "nik",
-                message: format!(
-                    "NIK {} terdaftar di daftar {}; centang \"terima sebagai pindahan\" bila WBP ini dipindahkan ke sini",
-                    e.nik, e.facility
-                ),
-            });
-            rejected.push(e.line);
-        }
+    // NIKs on another facility's active roll: refused, or (for a transfer) refused unless
+    // the name and birth date match the origin's record.
+    let elsewhere = sqlx::query!(
+        r#"select s.line, s.nik as "nik!", f.id as facility_id, f.name as facility,
+                  f.province_code,
+                  (regexp_replace(lower(v.name), '[^a-z0-9]+', '', 'g')
+                       = regexp_replace(lower(s.name), '[^a-z0-9]+', '', 'g')
+                   and v.birth_date = s.birth_date) as "same_person!"
+           from roll_staging s
+           join voters v on v.election_id = $2 and v.nik = s.nik and v.status = 'active'
+                        and v.facility_id <> $3
+           join facilities f on f.id = v.facility_id
+           where s.import_id = $1
+           order by s.line"#,
+        import_id,
+        target.election_id,
+        target.facility_id
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    for e in elsewhere {
+        let at = facility_name(&opts.viewer, e.facility_id, &e.province_code, &e.facility);
+        let message = match opts.transfers {
+            Transfers::Refuse => format!(
+                "NIK {} terdaftar aktif di {at}; centang \"terima sebagai pindahan\" bila WBP ini dipindahkan ke sini",
+                e.nik
+            ),
+            Transfers::Request | Transfers::Move if !e.same_person => format!(
+                "konflik NIK: NIK {} terdaftar aktif di {at} dengan nama atau tanggal lahir lain; periksa NIK ini dengan Disdukcapil",
+                e.nik
+            ),
+            Transfers::Request | Transfers::Move => continue,
+        };
+        report.errors.push(RowError {
+            line: e.line as u64,
+            column: "nik",
+            message,
+        });
+        rejected.push(e.line);
     }
     Ok(())
 }
@@ -382,50 +459,21 @@ async fn apply(
     conn: &mut PgConnection,
     target: &Target,
     import_id: i64,
-    opts: Options,
+    opts: &Options,
     actor: &Actor,
     report: &mut Report,
 ) -> Result<(), ImportError> {
     let (e, f) = (target.election_id, target.facility_id);
-    if opts.accept_transfers {
-        sqlx::query!(
-            "update roll_staging s set transferred_from = v.facility_id
-             from voters v
-             where s.import_id = $1 and v.election_id = $2 and v.nik = s.nik
-               and v.status = 'active' and v.facility_id <> $3",
-            import_id,
-            e,
-            f
-        )
-        .execute(&mut *conn)
-        .await?;
-        report.transferred = sqlx::query_scalar!(
-            r#"with moved as (
-                   update voters v
-                   set status = 'departed', departed_reason = 'dipindahkan ke ' || $4,
-                       departed_at = now()
-                   from roll_staging s
-                   where s.import_id = $1 and v.election_id = $2 and v.nik = s.nik
-                     and v.status = 'active' and v.facility_id <> $3
-                   returning v.id, v.facility_id, to_jsonb(v) as after
-               ), audited as (
-                   insert into audit_log (user_id, actor, client_addr, action, object_type,
-                                          object_id, province_code, facility_id, after)
-                   select $5, $6, $7, 'voter.transfer_out', 'voter', m.id::text,
-                          fac.province_code, m.facility_id, m.after
-                   from moved m join facilities fac on fac.id = m.facility_id
-               )
-               select count(*) as "n!" from moved"#,
-            import_id,
-            e,
-            f,
-            target.facility_name,
-            actor.user_id,
-            actor.name,
-            actor.client_addr,
-        )
-        .fetch_one(&mut *conn)
-        .await? as u64;
+    match opts.transfers {
+        Transfers::Refuse => {}
+        Transfers::Request => {
+            report.pending_transfers =
+                request_arrivals(conn, target, import_id, actor).await? as u64;
+        }
+        Transfers::Move => {
+            report.moves = move_arrivals(conn, target, import_id, actor).await?;
+            report.transferred = report.moves.len() as u64;
+        }
     }
 
     let matched = sqlx::query_scalar!(
@@ -461,7 +509,7 @@ async fn apply(
                    rights_revoked = s.rights_revoked, release_date = s.release_date,
                    list = s.list, birth_place = s.birth_place,
                    registration_no = s.registration_no, disability = s.disability,
-                   ktp_el = s.ktp_el, status = 'active', departed_reason = null,
+                   ktp_el = s.ktp_el, status = 'active', departed_reason = null, departed_to = null,
                    departed_at = null
                from roll_staging s, changed c
                where s.import_id = $1 and c.id = v.id and v.row_key = s.row_key
@@ -536,4 +584,119 @@ async fn apply(
     }
 
     Ok(())
+}
+
+/// Records a pending arrival for every staged row whose NIK is active at another facility
+/// (the rows were checked to be the same person), and takes those rows out of this import:
+/// the inmate stays on the origin's roll until the origin confirms. Returns how many.
+async fn request_arrivals(
+    conn: &mut PgConnection,
+    target: &Target,
+    import_id: i64,
+    actor: &Actor,
+) -> Result<i64, ImportError> {
+    let (e, f) = (target.election_id, target.facility_id);
+    let n = sqlx::query_scalar!(
+        r#"with requested as (
+               insert into transfers (election_id, voter_id, from_facility_id, to_facility_id,
+                                      arrival, requested_by)
+               select $2, v.id, v.facility_id, $3, to_jsonb(s) - 'import_id' - 'line', $4
+               from roll_staging s
+               join voters v on v.election_id = $2 and v.nik = s.nik and v.status = 'active'
+                            and v.facility_id <> $3
+               where s.import_id = $1
+               on conflict (voter_id, to_facility_id) where status = 'pending'
+               do update set arrival = excluded.arrival, requested_by = excluded.requested_by,
+                             requested_at = now()
+               returning id, voter_id, from_facility_id
+           ), audited as (
+               insert into audit_log (user_id, actor, client_addr, action, object_type,
+                                      object_id, province_code, facility_id, after)
+               select $4, $5, $6, 'transfer.request', 'transfer', r.id::text, $7, $3,
+                      jsonb_build_object('voter_id', r.voter_id,
+                                         'from_facility_id', r.from_facility_id,
+                                         'to_facility_id', $3::bigint)
+               from requested r
+           )
+           select count(*) as "n!" from requested"#,
+        import_id,
+        e,
+        f,
+        actor.user_id,
+        actor.name,
+        actor.client_addr,
+        target.province_code,
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "delete from roll_staging s using voters v
+         where s.import_id = $1 and v.election_id = $2 and v.nik = s.nik
+           and v.status = 'active' and v.facility_id <> $3",
+        import_id,
+        e,
+        f
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(n)
+}
+
+/// Moves every staged row's inmate whose NIK is active at another facility here at once
+/// (the operator's command line): departed there, audited, and inserted here with where
+/// they came from. Returns the moves.
+async fn move_arrivals(
+    conn: &mut PgConnection,
+    target: &Target,
+    import_id: i64,
+    actor: &Actor,
+) -> Result<Vec<Move>, ImportError> {
+    let (e, f) = (target.election_id, target.facility_id);
+    sqlx::query!(
+        "update roll_staging s set transferred_from = v.facility_id
+         from voters v
+         where s.import_id = $1 and v.election_id = $2 and v.nik = s.nik
+           and v.status = 'active' and v.facility_id <> $3",
+        import_id,
+        e,
+        f
+    )
+    .execute(&mut *conn)
+    .await?;
+    let moved = sqlx::query!(
+        r#"with moved as (
+               update voters v
+               set status = 'departed', departed_reason = 'dipindahkan', departed_to = $3,
+                   departed_at = now()
+               from roll_staging s
+               where s.import_id = $1 and v.election_id = $2 and v.nik = s.nik
+                 and v.status = 'active' and v.facility_id <> $3
+               returning v.id, v.nik, v.name, v.facility_id, to_jsonb(v) as after
+           ), audited as (
+               insert into audit_log (user_id, actor, client_addr, action, object_type,
+                                      object_id, province_code, facility_id, after)
+               select $4, $5, $6, 'voter.transfer_out', 'voter', m.id::text,
+                      fac.province_code, m.facility_id, m.after
+               from moved m join facilities fac on fac.id = m.facility_id
+           )
+           select m.nik as "nik!", m.name, fac.code as from_code
+           from moved m join facilities fac on fac.id = m.facility_id
+           order by fac.code, m.name"#,
+        import_id,
+        e,
+        f,
+        actor.user_id,
+        actor.name,
+        actor.client_addr,
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(moved
+        .into_iter()
+        .map(|m| Move {
+            nik: m.nik,
+            name: m.name,
+            from_code: m.from_code,
+        })
+        .collect())
 }

@@ -7,6 +7,7 @@ pub mod import;
 pub mod nik;
 mod pages;
 pub mod parse;
+pub mod transfers;
 mod voter;
 
 use sqlx::PgPool;
@@ -93,4 +94,18 @@ pub async fn writable(
     let roll = readable(pool, user, facility_code, query).await?;
     user.require(&[Role::Registrar])?;
     Ok(roll)
+}
+
+/// Deletes the file content of roll uploads whose preview was abandoned (never confirmed
+/// within 24 hours); confirmed uploads lose theirs at confirmation. The row, and the audit
+/// of what was imported, stay. Returns how many uploads were purged.
+pub async fn purge_uploads(pool: &PgPool) -> sqlx::Result<u64> {
+    Ok(sqlx::query!(
+        "update roll_uploads set content = null, purged_at = now()
+         where content is not null and confirmed_at is null
+           and created_at < now() - interval '24 hours'"
+    )
+    .execute(pool)
+    .await?
+    .rows_affected())
 }

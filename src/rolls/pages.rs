@@ -4,13 +4,13 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
 use super::eligibility::Reason;
-use super::import::{self, ImportError, Mode, Options, Report};
+use super::import::{self, ImportError, Mode, Options, Report, Transfers};
 use super::parse::Column;
 use super::{Roll, readable, voter, writable};
 use crate::AppState;
@@ -18,6 +18,7 @@ use crate::auth::{CurrentUser, Layout, Role};
 use crate::elections::ElectionQuery;
 use crate::error::{AppError, Result};
 use crate::format;
+use crate::privacy::{NikView, facility_name, roll_search};
 
 /// Uploads larger than this are refused with a clear message (about 200.000 rows).
 pub const UPLOAD_LIMIT: usize = 32 * 1024 * 1024;
@@ -50,6 +51,11 @@ pub fn router() -> Router<AppState> {
             "/fasilitas/{code}/daftar/{id}/pindah",
             post(voter::transfer),
         )
+        .route("/fasilitas/{code}/pindahan", get(super::transfers::page))
+        .route(
+            "/fasilitas/{code}/pindahan/{id}/{action}",
+            post(super::transfers::decide),
+        )
         .route("/fasilitas/{code}/disdukcapil", get(disdukcapil))
         .route("/fasilitas/{code}/disdukcapil.csv", get(disdukcapil_csv))
         .route("/templat-daftar.csv", get(template_csv))
@@ -63,12 +69,26 @@ fn reason_labels(codes: &[String]) -> Vec<&'static str> {
         .collect()
 }
 
-/// NIK as shown: in full to the facility's registrar and admins, masked to others.
-fn show_nik(nik: Option<&str>, full: bool) -> String {
+/// NIK as shown under the one masking rule ([`crate::privacy`]).
+fn show_nik(nik: Option<&str>, view: NikView) -> String {
     match nik {
         None => "— (tanpa NIK)".to_owned(),
-        Some(n) if full => n.to_owned(),
-        Some(n) => format!("************{}", &n[12..]),
+        Some(n) => view.show(n),
+    }
+}
+
+/// Why a voter left, naming a destination only to users whose scope covers it.
+fn departed_label(
+    user: &CurrentUser,
+    reason: Option<String>,
+    to: Option<(i64, String, String)>,
+) -> String {
+    match to {
+        Some((id, province, name)) => format!(
+            "keluar: dipindahkan ke {}",
+            facility_name(&user.scope, id, &province, &name)
+        ),
+        None => format!("keluar: {}", reason.unwrap_or_default()),
     }
 }
 
@@ -219,17 +239,24 @@ async fn list(
     }
     let filtered = options.iter().find(|o| o.0 == saring).map_or(0, |o| o.2);
     let search = q.q.trim().to_owned();
-    let page = q.hal.unwrap_or(1).max(1);
+    let view = NikView::of(&user, roll.facility_id);
+    let (name_pattern, nik_prefix, nik_exact) = roll_search(view, &search);
+    // Far pages are empty, never an overflow.
+    let page = q.hal.unwrap_or(1).clamp(1, 1_000_000);
     let per = match q.per {
         Some(n @ (100 | 300)) => n,
         _ => PAGE_SIZE,
     };
     let rows = sqlx::query!(
         r#"select id, name, nik, birth_date, sex, list, status, departed_reason, nik_flag,
-                  home_from_nik, from_name as "from_name?", late as "late!", reasons as "reasons!"
+                  home_from_nik, from_id as "from_id?", from_name as "from_name?",
+                  from_province as "from_province?", to_id as "to_id?", to_name as "to_name?",
+                  to_province as "to_province?", late as "late!", reasons as "reasons!"
            from (
                select v.id, v.name, v.nik, v.birth_date, v.sex, v.list, v.status, v.departed_reason,
-                      v.nik_flag, v.home_from_nik, tf.name as from_name,
+                      v.nik_flag, v.home_from_nik, tf.id as from_id, tf.name as from_name,
+                      tf.province_code as from_province, dt.id as to_id, dt.name as to_name,
+                      dt.province_code as to_province,
                       (v.arrived_at at time zone 'Asia/Jakarta')::date > e.transfer_deadline as late,
                       voter_reasons(v.birth_date, v.marital_status, v.rights_revoked,
                                     v.release_date, v.nik, v.nik_flag, v.home_region_code,
@@ -237,8 +264,9 @@ async fn list(
                from voters v
                join elections e on e.id = v.election_id
                left join facilities tf on tf.id = v.transferred_from
+               left join facilities dt on dt.id = v.departed_to
                where v.facility_id = $1 and v.election_id = $2
-                 and ($3 = '' or v.name ilike '%' || $3 || '%' or v.nik like $3 || '%')
+                 and ($3 = '' or v.name ilike $7 or v.nik like $8 or v.nik = $9)
            ) x
            where case $4
                    when 'semua' then true
@@ -263,10 +291,12 @@ async fn list(
         saring,
         per,
         (page - 1) * per,
+        name_pattern,
+        nik_prefix,
+        nik_exact,
     )
     .fetch_all(&state.db)
     .await?;
-    let full_nik = matches!(user.role, Role::Registrar | Role::Admin);
     let voters = rows
         .into_iter()
         .map(|r| {
@@ -283,17 +313,26 @@ async fn list(
                 flags.push("masuk setelah batas pindah memilih");
             }
             let departed = r.status == "departed";
+            let to = match (r.to_id, r.to_province, r.to_name) {
+                (Some(id), Some(p), Some(n)) => Some((id, p, n)),
+                _ => None,
+            };
             let status_label = if departed {
-                format!("keluar: {}", r.departed_reason.unwrap_or_default())
-            } else if let Some(from) = r.from_name {
-                format!("aktif (pindahan dari {from})")
+                departed_label(&user, r.departed_reason, to)
+            } else if let (Some(id), Some(p), Some(from)) =
+                (r.from_id, &r.from_province, &r.from_name)
+            {
+                format!(
+                    "aktif (pindahan dari {})",
+                    facility_name(&user.scope, id, p, from)
+                )
             } else {
                 "aktif".to_owned()
             };
             VoterItem {
                 id: r.id,
                 name: r.name,
-                nik: show_nik(r.nik.as_deref(), full_nik),
+                nik: show_nik(r.nik.as_deref(), view),
                 birth_date: format::date(r.birth_date),
                 sex: r.sex,
                 list: r
@@ -469,10 +508,15 @@ async fn upload(
     .fetch_one(&state.db)
     .await?;
     let opts = Options {
-        mode,
         skip_invalid,
-        accept_transfers,
+        transfers: if accept_transfers {
+            Transfers::Request
+        } else {
+            Transfers::Refuse
+        },
         dry_run: true,
+        viewer: user.scope.clone(),
+        ..Options::new(mode)
     };
     run_and_show(
         &state, &user, roll, upload_id, filename, &content, opts, false,
@@ -496,13 +540,18 @@ async fn run_and_show(
         &state.db,
         &roll.target(),
         content,
-        opts,
+        opts.clone(),
         &user.actor(),
         today,
     )
     .await;
     let report = match result {
         Ok(r) => r,
+        Err(ImportError::AlreadyConfirmed) => {
+            return Err(AppError::BadRequest(
+                "Berkas ini sudah dikonfirmasi; daftar tidak diubah lagi.".into(),
+            ));
+        }
         Err(ImportError::File(msg)) => {
             let page = UploadPage {
                 layout: user.layout(),
@@ -516,7 +565,7 @@ async fn run_and_show(
     let valid_rows = report.inserted + report.updated + report.unchanged;
     let can_confirm = !confirmed
         && (report.rejected == 0 || opts.skip_invalid)
-        && (valid_rows > 0 || report.departed > 0);
+        && (valid_rows > 0 || report.departed > 0 || report.pending_transfers > 0);
     let page = PreviewPage {
         layout: user.layout(),
         errors: error_items(&report),
@@ -533,7 +582,8 @@ async fn run_and_show(
 
 struct Upload {
     filename: String,
-    content: Vec<u8>,
+    /// Deleted once the upload is confirmed or abandoned.
+    content: Option<Vec<u8>>,
     mode: String,
     accept_transfers: bool,
     skip_invalid: bool,
@@ -541,14 +591,32 @@ struct Upload {
 }
 
 impl Upload {
-    /// The import options chosen when the file was uploaded.
-    fn options(&self, dry_run: bool) -> Options {
-        Options {
-            mode: Mode::parse(&self.mode).unwrap_or(Mode::Upsert),
+    /// The import options chosen when the file was uploaded, for `user`.
+    fn options(&self, user: &CurrentUser, dry_run: bool) -> Result<Options> {
+        let mode = Mode::parse(&self.mode)
+            .ok_or_else(|| AppError::Other(anyhow::anyhow!("unknown mode {}", self.mode)))?;
+        Ok(Options {
             skip_invalid: self.skip_invalid,
-            accept_transfers: self.accept_transfers,
+            transfers: if self.accept_transfers {
+                Transfers::Request
+            } else {
+                Transfers::Refuse
+            },
             dry_run,
-        }
+            viewer: user.scope.clone(),
+            ..Options::new(mode)
+        })
+    }
+
+    /// The file's content, or a clear message once it was deleted.
+    fn content(&self) -> Result<&[u8]> {
+        self.content.as_deref().ok_or_else(|| {
+            AppError::BadRequest(
+                "Berkas ini sudah dikonfirmasi atau kedaluwarsa, dan isinya sudah dihapus. \
+                 Unggah berkas lagi bila perlu."
+                    .into(),
+            )
+        })
     }
 }
 
@@ -576,22 +644,23 @@ async fn confirm(
     let roll = writable(&state.db, &user, &code, &q).await?;
     let upload = load_upload(&state, &roll, id).await?;
     if upload.confirmed {
-        return Err(AppError::BadRequest("Berkas ini sudah diimpor.".into()));
+        return Err(AppError::BadRequest(
+            "Berkas ini sudah dikonfirmasi; daftar tidak diubah lagi.".into(),
+        ));
     }
-    let opts = upload.options(false);
-    sqlx::query!(
-        "update roll_uploads set confirmed_at = now() where id = $1",
-        id
-    )
-    .execute(&state.db)
-    .await?;
+    // The upload is claimed inside the import's transaction: a double submit imports once,
+    // and a failed import leaves it unconfirmed.
+    let opts = Options {
+        confirms_upload: Some(id),
+        ..upload.options(&user, false)?
+    };
     run_and_show(
         &state,
         &user,
         roll,
         id,
-        upload.filename,
-        &upload.content,
+        upload.filename.clone(),
+        upload.content()?,
         opts,
         true,
     )
@@ -599,18 +668,7 @@ async fn confirm(
 }
 
 fn csv_response(filename: &str, body: Vec<u8>) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{filename}\""),
-            ),
-            (header::CACHE_CONTROL, "no-store".to_owned()),
-        ],
-        body,
-    )
-        .into_response()
+    crate::csv_out::response(filename, body)
 }
 
 async fn rejected_csv(
@@ -621,12 +679,12 @@ async fn rejected_csv(
 ) -> Result<Response> {
     let roll = writable(&state.db, &user, &code, &q).await?;
     let upload = load_upload(&state, &roll, id).await?;
-    let opts = upload.options(true);
+    let opts = upload.options(&user, true)?;
     let today = time::OffsetDateTime::now_utc().date();
     let report = import::import(
         &state.db,
         &roll.target(),
-        &upload.content[..],
+        upload.content()?,
         opts,
         &user.actor(),
         today,
@@ -634,16 +692,17 @@ async fn rejected_csv(
     .await
     .map_err(|e| match e {
         ImportError::File(m) => AppError::BadRequest(m),
+        ImportError::AlreadyConfirmed => {
+            AppError::BadRequest("Berkas ini sudah dikonfirmasi.".into())
+        }
         ImportError::Database(e) => e.into(),
     })?;
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["baris", "kolom", "pesan"])
-        .map_err(anyhow::Error::from)?;
+    let mut w = crate::csv_out::Writer::in_memory();
+    w.row(["baris", "kolom", "pesan"])?;
     for e in &report.errors {
-        w.write_record([e.line.to_string().as_str(), e.column, e.message.as_str()])
-            .map_err(anyhow::Error::from)?;
+        w.row([e.line.to_string().as_str(), e.column, e.message.as_str()])?;
     }
-    let body = w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let body = w.finish()?;
     Ok(csv_response(
         &format!("ditolak-{}.csv", roll.facility_code),
         body,
@@ -670,7 +729,13 @@ struct DisdukcapilItem {
     need: &'static str,
 }
 
-async fn disdukcapil_rows(state: &AppState, roll: &Roll) -> Result<Vec<DisdukcapilItem>> {
+/// The list, with NIKs as `user` may see them.
+async fn disdukcapil_rows(
+    state: &AppState,
+    user: &CurrentUser,
+    roll: &Roll,
+) -> Result<Vec<DisdukcapilItem>> {
+    let view = NikView::of(user, roll.facility_id);
     let rows = sqlx::query!(
         "select name, nik, nik_flag, birth_date, birth_place, registration_no, ktp_el
          from voters
@@ -686,7 +751,7 @@ async fn disdukcapil_rows(state: &AppState, roll: &Roll) -> Result<Vec<Disdukcap
         .into_iter()
         .map(|r| DisdukcapilItem {
             name: r.name,
-            nik: r.nik.unwrap_or_default(),
+            nik: r.nik.as_deref().map(|n| view.show(n)).unwrap_or_default(),
             birth_date: r.birth_date.to_string(),
             birth_place: r.birth_place.unwrap_or_default(),
             registration_no: r.registration_no.unwrap_or_default(),
@@ -714,7 +779,7 @@ async fn disdukcapil(
     Query(q): Query<ElectionQuery>,
 ) -> Result<Html<String>> {
     let roll = readable(&state.db, &user, &code, &q).await?;
-    let rows = disdukcapil_rows(&state, &roll).await?;
+    let rows = disdukcapil_rows(&state, &user, &roll).await?;
     Ok(Html(
         DisdukcapilPage {
             layout: user.layout(),
@@ -732,30 +797,27 @@ async fn disdukcapil_csv(
     Query(q): Query<ElectionQuery>,
 ) -> Result<Response> {
     let roll = readable(&state.db, &user, &code, &q).await?;
-    let rows = disdukcapil_rows(&state, &roll).await?;
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let csv_err = |e: csv::Error| AppError::Other(e.into());
-    w.write_record([
+    let rows = disdukcapil_rows(&state, &user, &roll).await?;
+    let mut w = crate::csv_out::Writer::in_memory();
+    w.row([
         "nama",
         "nik",
         "tanggal_lahir",
         "tempat_lahir",
         "no_registrasi",
         "kebutuhan",
-    ])
-    .map_err(csv_err)?;
+    ])?;
     for r in &rows {
-        w.write_record([
+        w.row([
             &r.name,
             &r.nik,
             &r.birth_date,
             &r.birth_place,
             &r.registration_no,
             r.need,
-        ])
-        .map_err(csv_err)?;
+        ])?;
     }
-    let body = w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let body = w.finish()?;
     Ok(csv_response(
         &format!("disdukcapil-{}.csv", roll.facility_code),
         body,

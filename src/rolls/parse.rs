@@ -319,6 +319,9 @@ pub fn check_file(content: &[u8], today: Date) -> Result<FileCheck, String> {
     Ok(check)
 }
 
+/// The longest name, birth place, registration number or disability text accepted.
+pub const MAX_TEXT: usize = 200;
+
 /// Checks one data row. `line` is its spreadsheet row number; `today` bounds birth dates.
 pub fn parse_row(
     header: &Header,
@@ -481,6 +484,25 @@ pub fn parse_row(
     let birth_place = opt(Column::TempatLahir);
     let registration_no = opt(Column::NoRegistrasi);
     let disability = opt(Column::Disabilitas);
+    for col in [
+        Column::Nama,
+        Column::TempatLahir,
+        Column::NoRegistrasi,
+        Column::Disabilitas,
+    ] {
+        let n = get(col).chars().count();
+        if n > MAX_TEXT {
+            err(
+                col,
+                format!("paling banyak {MAX_TEXT} karakter (terisi {n} karakter)"),
+            );
+        }
+    }
+    for col in Column::ALL {
+        if get(col).contains('\0') {
+            err(col, "memuat karakter NUL yang tidak diizinkan".into());
+        }
+    }
 
     if !errors.is_empty() {
         return Err(errors);

@@ -180,17 +180,33 @@ pub async fn edit_page(
     Ok(Html(page.render()?))
 }
 
+/// The messages for the unique constraints a voter can hit when two saves race past
+/// [`conflicts`].
+const VOTER_CONSTRAINTS: [(&str, &str); 2] = [
+    (
+        "voters_active_nik_idx",
+        "nik: NIK ini terdaftar aktif di fasilitas lain; pemindahan dicatat oleh fasilitas asal",
+    ),
+    (
+        "voters_election_id_facility_id_row_key_key",
+        "nik: WBP ini sudah ada di daftar fasilitas ini",
+    ),
+];
+
 /// Why this voter cannot be saved as is (a NIK on another active roll, a duplicate here).
+/// The other facility is named only to a user whose scope covers it.
 async fn conflicts(
     conn: &mut PgConnection,
+    user: &CurrentUser,
     roll: &Roll,
     row: &VoterRow,
     except_id: Option<i64>,
 ) -> Result<Vec<String>> {
     let mut errors = Vec::new();
     if let Some(nik) = &row.nik {
-        let elsewhere = sqlx::query_scalar!(
-            "select f.name from voters v join facilities f on f.id = v.facility_id
+        let elsewhere = sqlx::query!(
+            "select f.id, f.name, f.province_code from voters v
+             join facilities f on f.id = v.facility_id
              where v.election_id = $1 and v.nik = $2 and v.status = 'active' and v.facility_id <> $3",
             roll.election.id,
             nik,
@@ -199,8 +215,9 @@ async fn conflicts(
         .fetch_optional(&mut *conn)
         .await?;
         if let Some(f) = elsewhere {
+            let at = crate::privacy::facility_name(&user.scope, f.id, &f.province_code, &f.name);
             errors.push(format!(
-                "nik: NIK {nik} terdaftar di daftar {f}; catat pemindahan dari fasilitas itu"
+                "nik: NIK {nik} terdaftar aktif di {at}; pemindahan dicatat oleh fasilitas asal"
             ));
         }
     }
@@ -257,7 +274,7 @@ pub async fn save(
         Err(errors) => return invalid(roll, form, errors).await,
     };
     let mut tx = state.db.begin().await?;
-    let errors = conflicts(&mut tx, &roll, &row, voter_id).await?;
+    let errors = conflicts(&mut tx, &user, &roll, &row, voter_id).await?;
     if !errors.is_empty() {
         drop(tx);
         return invalid(roll, form, errors).await;
@@ -278,7 +295,7 @@ pub async fn save(
         ),
         None => None,
     };
-    let (id, after) = sqlx::query!(
+    let saved = sqlx::query!(
         r#"insert into voters (id, election_id, facility_id, row_key, nik, nik_flag, name,
                birth_date, sex, legal_status, marital_status, home_region_code, home_from_nik,
                rights_revoked, release_date, list, birth_place, registration_no, disability, ktp_el)
@@ -317,8 +334,17 @@ pub async fn save(
         row.ktp_el,
     )
     .fetch_one(&mut *tx)
-    .await
-    .map(|r| (r.id, r.after))?;
+    .await;
+    let (id, after) = match saved {
+        Ok(r) => (r.id, r.after),
+        Err(e) => match crate::db::unique_violation_message(&e, &VOTER_CONSTRAINTS) {
+            Some(message) => {
+                drop(tx);
+                return invalid(roll, form, vec![message]).await;
+            }
+            None => return Err(e.into()),
+        },
+    };
     let mut entry = Entry::new(if before.is_some() {
         "voter.update"
     } else {
@@ -415,14 +441,14 @@ pub async fn transfer(
     .ok_or_else(|| AppError::BadRequest("Fasilitas tujuan tidak dikenal.".into()))?;
     let mut tx = state.db.begin().await?;
     let moved = sqlx::query!(
-        r#"update voters v set status = 'departed', departed_reason = 'dipindahkan ke ' || $4,
-                  departed_at = now()
+        r#"update voters v set status = 'departed', departed_reason = 'dipindahkan',
+                  departed_to = $4, departed_at = now()
            where id = $1 and facility_id = $2 and election_id = $3 and status = 'active'
            returning to_jsonb(v) as "after!", row_key"#,
         id,
         roll.facility_id,
         roll.election.id,
-        dest.name
+        dest.id
     )
     .fetch_optional(&mut *tx)
     .await?
@@ -437,7 +463,7 @@ pub async fn transfer(
                   list, birth_place, registration_no, disability, ktp_el, facility_id
            from voters where id = $1
            on conflict (election_id, facility_id, row_key) do update set
-               status = 'active', departed_reason = null, departed_at = null,
+               status = 'active', departed_reason = null, departed_at = null, departed_to = null,
                transferred_from = excluded.transferred_from, arrived_at = now()
            returning id, to_jsonb(voters) as "after!""#,
         id,

@@ -345,7 +345,17 @@ pub async fn save(
     let current: HashMap<i64, _> = current.into_iter().map(|c| (c.id, c)).collect();
     let mut conflicts = HashMap::new();
     for e in &edits {
-        let c = &current[&e.id];
+        // Deleted since the page was read: a conflict like any other change.
+        let Some(c) = current.get(&e.id) else {
+            conflicts.insert(
+                e.id,
+                format!(
+                    "TPS ini sudah dihapus orang lain; isian Anda {} tidak disimpan.",
+                    triple(e.values.0.into(), e.values.1.into(), e.values.2.into()),
+                ),
+            );
+            continue;
+        };
         if c.version != e.version {
             conflicts.insert(
                 e.id,
@@ -384,7 +394,9 @@ pub async fn save(
         return refused(&state, &user, page, StatusCode::CONFLICT).await;
     }
     for e in &edits {
-        let c = &current[&e.id];
+        let Some(c) = current.get(&e.id) else {
+            continue; // not reached: a missing TPS is a conflict above
+        };
         sqlx::query!(
             "update stations set dpt = $2, dptb = $3, dpk = $4 where id = $1",
             e.id,

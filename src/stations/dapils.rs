@@ -134,6 +134,14 @@ pub fn parse(content: &[u8]) -> std::result::Result<Vec<DapilRow>, Vec<RowError>
             continue;
         }
         let get = |c: usize| record.get(positions[c]).map_or("", str::trim);
+        if let Some(c) = (0..COLUMNS.len()).find(|&c| get(c).contains('\0')) {
+            errors.push(err(
+                line,
+                COLUMNS[c].0,
+                "Memuat karakter NUL yang tidak diizinkan.",
+            ));
+            continue;
+        }
         let election = get(0).to_lowercase();
         if election.is_empty() {
             errors.push(err(

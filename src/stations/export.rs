@@ -54,8 +54,8 @@ pub async fn write_csv(
         },
     )
     .await?;
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record(COLUMNS)?;
+    let mut w = crate::csv_out::Writer::new(out);
+    w.row(COLUMNS)?;
     for s in &stations {
         let mut row = vec![
             s.province_code.clone(),
@@ -76,8 +76,8 @@ pub async fn write_csv(
         row.push(s.ready_items().to_string());
         row.push(s.items.len().to_string());
         row.push(s.ready().to_string());
-        w.write_record(&row)?;
+        w.row(&row)?;
     }
-    w.flush()?;
+    w.finish()?.flush()?;
     Ok(stations.len())
 }

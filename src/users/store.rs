@@ -119,17 +119,6 @@ pub async fn create(pool: &PgPool, new: NewUser, actor: &Actor) -> Result<i64, U
         ),
         None => None,
     };
-    let taken = sqlx::query_scalar!(
-        "select exists (select 1 from users where username = $1) as \"e!\"",
-        username
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    if taken {
-        return Err(UserError::Invalid(format!(
-            "Nama pengguna {username} sudah dipakai."
-        )));
-    }
     let facility_id = facility_row.as_ref().map(|f| f.id);
     let id = sqlx::query_scalar!(
         "insert into users (username, password_hash, role, province_code, facility_id)
@@ -141,7 +130,13 @@ pub async fn create(pool: &PgPool, new: NewUser, actor: &Actor) -> Result<i64, U
         facility_id,
     )
     .fetch_one(&mut *tx)
-    .await?;
+    .await
+    .map_err(|e| {
+        match crate::db::unique_violation_message(&e, &[("users_username_key", "sudah dipakai")]) {
+            Some(m) => UserError::Invalid(format!("Nama pengguna {username} {m}.")),
+            None => e.into(),
+        }
+    })?;
     audit::record(
         &mut tx,
         actor,

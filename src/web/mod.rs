@@ -72,6 +72,24 @@ pub async fn not_found() -> AppError {
     AppError::NotFound
 }
 
+/// A NUL byte in the path or the query string (raw or as `%00`) cannot be stored or looked
+/// up: 400 with the Indonesian page, before any handler runs.
+pub async fn reject_nul(req: Request, next: axum::middleware::Next) -> axum::response::Response {
+    let uri = req.uri();
+    if has_nul(uri.path()) || uri.query().is_some_and(has_nul) {
+        return AppError::BadRequest(
+            "Alamat halaman memuat karakter NUL yang tidak diizinkan.".into(),
+        )
+        .into_response();
+    }
+    next.run(req).await
+}
+
+/// A raw NUL, or `%00` (which decodes to one).
+pub fn has_nul(s: &str) -> bool {
+    s.contains('\0') || s.as_bytes().windows(3).any(|w| w == b"%00")
+}
+
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Wraps the whole router in the shared middleware.
@@ -107,6 +125,12 @@ pub fn layers(router: Router, request_timeout: Duration) -> Router {
         .layer(SetResponseHeaderLayer::overriding(
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
+        ))
+        // Pages hold personal data (rolls, NIKs, the audit, a reset password): no copy in any
+        // cache unless a response says otherwise (static files do).
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
         ));
     router.layer(
         ServiceBuilder::new()

@@ -106,10 +106,8 @@ async fn an_import_whose_connection_dies_leaves_the_roll_as_it_was() {
         .unwrap()
         .unwrap();
     let opts = import::Options {
-        mode: import::Mode::Replace,
         skip_invalid: true,
-        accept_transfers: false,
-        dry_run: false,
+        ..import::Options::new(import::Mode::Replace)
     };
     // A first roll of 200 inmates.
     let mut small = Vec::new();
@@ -118,7 +116,7 @@ async fn an_import_whose_connection_dies_leaves_the_roll_as_it_was() {
         &db.pool,
         &roll.target(),
         &small[..],
-        opts,
+        opts.clone(),
         &Actor::command_line(),
         date!(2026 - 11 - 28),
     )

@@ -373,3 +373,28 @@ pub fn database_url(app: &TestApp) -> String {
         format!("postgres://{user}@{host}:{port}/{db}")
     }
 }
+
+/// A second server process's worth of state (its own pool, its own in-process caches) on the
+/// same database as `app`: what two server processes behind one proxy share.
+pub struct SecondServer {
+    pub base: String,
+    _shutdown: oneshot::Sender<()>,
+}
+
+pub async fn second_server(app: &TestApp) -> SecondServer {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let options = (*app.db.pool.connect_options()).clone();
+    let state = AppState {
+        db: db::pool_options().connect_lazy_with(options),
+        config: Arc::new(Config::default()),
+    };
+    let (tx, rx) = oneshot::channel::<()>();
+    tokio::spawn(loksus::serve(listener, state, async {
+        let _ = rx.await;
+    }));
+    SecondServer {
+        base,
+        _shutdown: tx,
+    }
+}

@@ -3,6 +3,7 @@
 mod helpers;
 
 mod access;
+mod auth_security;
 mod badinput;
 mod browser;
 mod cli;
@@ -13,4 +14,5 @@ mod platform;
 mod props;
 mod reports;
 mod rolls;
+mod security;
 mod stations;

@@ -344,9 +344,10 @@ async fn reconciliation_sorts_every_nik_into_its_group() {
     );
     assert_eq!(
         &lines[1..],
+        // A KPU liaison reads masked NIKs, in downloads as on pages.
         [
-            "1674010101900004,Warga 4,,,,",
-            "1674010101900005,Warga 5,,,,"
+            "************0004,Warga 4,,,,",
+            "************0005,Warga 5,,,,"
         ]
     );
 
