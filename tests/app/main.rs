@@ -7,6 +7,7 @@ mod auth_security;
 mod badinput;
 mod browser;
 mod cli;
+mod crawl;
 mod demo;
 mod faults;
 mod pages;
