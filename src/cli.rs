@@ -9,9 +9,10 @@ use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand};
 use tokio::net::TcpListener;
 
-use crate::audit::Actor;
-use crate::auth::{Role, password};
 use crate::db::Database;
+use crate::db::audit::Actor;
+use crate::domain::access::Role;
+use crate::domain::password;
 use crate::rolls::{
     self,
     import::{ImportError, Mode, Options, Transfers},
@@ -370,10 +371,10 @@ async fn reconcile_command(
     )
     .await
     .map_err(|e| anyhow::anyhow!("{e}"))?;
-    crate::audit::record(
+    crate::db::audit::record(
         &mut tx,
         &Actor::command_line(),
-        crate::audit::Entry::new("kpu_list.upload")
+        crate::db::audit::Entry::new("kpu_list.upload")
             .object("kpu_list", id)
             .province(Some(roll.province_code.clone()))
             .facility(Some(roll.facility_id))
@@ -408,12 +409,12 @@ async fn export_command(db: &Database, command: ExportCommand) -> anyhow::Result
             output,
         } => ("summary", election, province, format, output),
     };
-    let query = crate::elections::ElectionQuery {
+    let query = crate::read::elections::ElectionQuery {
         pemilihan: election.clone(),
     };
-    let election = match crate::elections::selected(&db.pool, &query).await {
+    let election = match crate::read::elections::selected(&db.pool, &query).await {
         Ok(Some(e)) => e,
-        Ok(None) | Err(crate::error::AppError::NotFound) => {
+        Ok(None) | Err(crate::http::error::AppError::NotFound) => {
             return Err(UsageError(format!(
                 "unknown election {}",
                 election.as_deref().unwrap_or("(there is none)")

@@ -1,54 +1,48 @@
 //! Loksus: election logistics for the special polling stations (TPS Lokasi Khusus) of
 //! Indonesia's prisons, detention centres and juvenile facilities.
 //!
-//! A tour of the modules:
-//! - [`audit`]: the audit log, written in the same transaction as every change.
-//! - [`auth`]: roles and scopes, `CurrentUser`, login/logout, passwords, CSRF, throttling.
-//! - [`cli`]: the `loksus` command line (serve, migrate, demo load, user).
-//! - [`config`]: settings the handlers read.
-//! - [`csv_out`]: every CSV written passes one formula guard; CSV downloads.
-//! - [`db`]: finding the database (`DATABASE_URL` or the private cluster) and migrations.
-//! - [`demo`]: demo data built from published Pemilu 2024 figures.
-//! - [`elections`]: which election a page is about.
-//! - [`error`]: `AppError`, rendered as Indonesian error pages.
-//! - [`figures`]: the counts overviews show, and their display form.
-//! - [`format`]: Indonesian numbers and dates.
-//! - [`privacy`]: one masking rule for NIKs, and who may learn where an inmate is held.
-//! - [`reports`]: dashboards, press sentence, countdown, charts, CSV/XLSX downloads, figures.
-//! - `facilities`: province and facility pages, editing a facility.
-//! - [`reconcile`]: matching a facility's roll with KPU's final voter list.
-//! - [`rolls`]: inmate voter rolls: import, NIK checks, eligibility, the roll pages.
-//! - [`stations`]: TPS, official counts and history, allocation, ballots, readiness, dapils.
-//! - [`users`]: accounts (the admin page and the store `loksus user` uses).
-//! - `web`: static files, `/health`, 404 and the middleware stack.
+//! The modules form layers that point one way (a module uses only its own layer's shared
+//! parts and the layers below; `tests/app/layers.rs` fails on a cycle or an upward use):
+//!
+//! 1. The shell: this file (`app`, `serve`), [`cli`], `web` (middleware, static files,
+//!    `/health`, 404), [`demo`] and `devtools` (the benchmark route).
+//! 2. Features, one folder per thing users do, each with its `router()`: [`auth`] (login,
+//!    logout, CSRF, throttle), [`users`], [`audit`] (the page), `facilities` (editing one),
+//!    [`rolls`] (voter rolls, imports, transfers), [`stations`] (TPS, counts, allocation,
+//!    readiness, dapils, prints), [`reports`] (dashboards, province and facility pages,
+//!    downloads, exports), [`reconcile`] (KPU's list).
+//! 3. [`read`]: read models the features share: the selected election, the place a user may
+//!    see, TPS summaries, pre-aggregated figures.
+//! 4. [`http`]: what every handler uses: `AppState`, `AppError` and its Indonesian page, the
+//!    page frame, the signed-in user, form extraction, CSV output, charts.
+//! 5. [`domain`]: pure rules and types (roles and scopes, NIK, eligibility, the roll file,
+//!    ballots, allocation, readiness, figures, masking, Indonesian formats).
+//! 6. [`db`] and [`config`]: finding the database, migrations, the audit writer, constraint
+//!    messages; settings.
 
 pub mod audit;
 pub mod auth;
 pub mod cli;
 pub mod config;
-pub mod csv_out;
 pub mod db;
 pub mod demo;
-pub mod elections;
-pub mod error;
-pub mod figures;
-pub mod format;
-pub mod privacy;
+pub mod domain;
+pub mod http;
+pub mod read;
 pub mod reconcile;
+pub mod reports;
 pub mod rolls;
 pub mod stations;
 pub mod users;
 
+mod devtools;
 mod facilities;
-pub mod reports;
 pub(crate) mod web;
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::Arc;
 
 use axum::Router;
-use sqlx::PgPool;
 use tokio::net::TcpListener;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
@@ -56,11 +50,7 @@ use tower_sessions_sqlx_store::PostgresStore;
 
 pub use config::Config;
 
-#[derive(Clone)]
-pub struct AppState {
-    pub db: PgPool,
-    pub config: Arc<Config>,
-}
+pub use http::AppState;
 
 /// The whole web application; the server and the tests build it the same way.
 pub fn app(state: AppState) -> Router {
@@ -77,6 +67,7 @@ pub fn app(state: AppState) -> Router {
     let router = Router::new()
         .merge(reports::router())
         .merge(facilities::router())
+        .merge(devtools::router())
         .merge(auth::router())
         .merge(users::router())
         .merge(audit::router())
@@ -100,6 +91,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     tokio::spawn(db::delete_expired_periodically(state.db.clone()));
+    tokio::spawn(rolls::purge_uploads_periodically(state.db.clone()));
     axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<SocketAddr>(),

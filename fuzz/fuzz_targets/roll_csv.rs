@@ -6,5 +6,5 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let today = time::macros::date!(2026 - 11 - 28);
-    let _ = loksus::rolls::parse::check_file(data, today);
+    let _ = loksus::domain::roll_file::check_file(data, today);
 });

@@ -16,13 +16,12 @@ use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use rand::RngCore;
 use tower_sessions::Session;
 use tower_sessions::cookie::{Cookie, SameSite};
 
-use crate::error::ErrorPage;
+use crate::http::error::ErrorPage;
 
-const SESSION_KEY: &str = "csrf";
+use crate::http::session::{CSRF_KEY as SESSION_KEY, random_token as new_token};
 /// The double-submit cookie of the login form, sent only to `LOGIN_PATH`.
 const LOGIN_COOKIE: &str = "loksus_masuk";
 const LOGIN_PATH: &str = "/masuk";
@@ -31,14 +30,7 @@ const FORM_LIMIT: usize = 2 * 1024 * 1024;
 
 /// The session's token, created on first use (which stores the session: call it only for a
 /// session that is kept anyway, a logged-in one).
-pub async fn token(session: &Session) -> Result<String, tower_sessions::session::Error> {
-    if let Some(t) = session.get::<String>(SESSION_KEY).await? {
-        return Ok(t);
-    }
-    let t = new_token();
-    session.insert(SESSION_KEY, &t).await?;
-    Ok(t)
-}
+pub use crate::http::session::csrf_token as token;
 
 /// The token of the login form, and the cookie to set when it is a new one.
 pub struct LoginToken {
@@ -74,12 +66,6 @@ pub async fn login_token(
         .build();
     let set_cookie = HeaderValue::try_from(cookie.to_string()).ok();
     Ok(LoginToken { value, set_cookie })
-}
-
-fn new_token() -> String {
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The login cookie's value, when the request carries a well-formed one.

@@ -8,17 +8,18 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
-use crate::web::form::Form;
+use crate::http::form::Form;
 use serde::Deserialize;
 use serde_json::json;
 use tower_sessions::Session;
 
-use super::{CurrentUser, Layout, SessionUser, client_addr, csrf, password, throttle};
-use crate::AppState;
-use crate::audit::{self, Actor, Entry};
-use crate::error::{AppError, Result};
-
-pub const SESSION_USER_KEY: &str = "user";
+use super::{csrf, throttle};
+use crate::db::audit::{self, Actor, Entry};
+use crate::domain::password;
+use crate::http::AppState;
+use crate::http::error::{AppError, Result};
+use crate::http::layout::Layout;
+use crate::http::session::{CurrentUser, SESSION_USER_KEY, SessionUser, client_addr};
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -22,7 +22,7 @@
 use sqlx::PgConnection;
 use time::OffsetDateTime;
 
-use crate::Config;
+use crate::config::Config;
 
 /// Advisory-lock namespaces (the first key of `pg_advisory_xact_lock(int, int)`), so that a
 /// username and an address with the same hash never share a lock.

@@ -2,6 +2,7 @@
 //! directory (started for as long as the command needs it, or reused while another Loksus
 //! process runs it). Also the migrations and the mapping of constraint errors.
 
+pub mod audit;
 pub mod cluster;
 
 use std::path::Path;
@@ -120,11 +121,6 @@ pub async fn delete_expired_periodically(pool: PgPool) {
         .await;
         if let Err(e) = result {
             tracing::warn!(error = %e, "could not delete expired sessions");
-        }
-        match crate::rolls::purge_uploads(&pool).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(uploads = n, "abandoned roll uploads purged"),
-            Err(e) => tracing::warn!(error = %e, "could not purge abandoned roll uploads"),
         }
     }
 }

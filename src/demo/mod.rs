@@ -11,8 +11,8 @@ use serde_json::json;
 use sqlx::{PgConnection, PgPool};
 use time::macros::date;
 
-use crate::audit::{self, Actor, Entry};
-use crate::auth::password;
+use crate::db::audit::{self, Actor, Entry};
+use crate::domain::password;
 
 /// The election the demo data belongs to.
 pub const ELECTION_SLUG: &str = "pemilu-2024";

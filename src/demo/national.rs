@@ -14,11 +14,11 @@ use time::macros::date;
 use time::{Date, Duration};
 
 use super::{DemoAccount, DemoError, DemoSummary, begin, finish, hash_passwords};
-use crate::audit::Actor;
-use crate::auth::password;
-use crate::rolls::eligibility::{self, Facts, Rule};
-use crate::rolls::nik::PROVINCE_CODES;
-use crate::stations::ballots::Contest;
+use crate::db::audit::Actor;
+use crate::domain::ballots::Contest;
+use crate::domain::eligibility::{self, Facts, Rule};
+use crate::domain::nik::PROVINCE_CODES;
+use crate::domain::password;
 use crate::stations::dapils::{self, DapilRow};
 
 pub const FACILITIES: usize = 550;
@@ -562,7 +562,7 @@ pub async fn load(pool: &PgPool) -> Result<DemoSummary, DemoError> {
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    crate::reports::figures::ensure_fresh(pool)
+    crate::read::figures::ensure_fresh(pool)
         .await
         .map_err(|e| DemoError::Other(e.to_string()))?;
     Ok(DemoSummary {

@@ -125,7 +125,7 @@ pub fn write_roll(out: &mut impl Write, rows: u64, seed: u64) -> std::io::Result
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rolls::parse::{Header, parse_row};
+    use crate::domain::roll_file::{Header, parse_row};
     use time::macros::date;
 
     #[test]

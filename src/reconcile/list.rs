@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
-use crate::rolls::nik::{self, NikValue};
-use crate::rolls::parse::{RowError, csv_reader, first_line};
+use crate::domain::nik::{self, NikValue};
+use crate::domain::roll_file::{RowError, csv_reader, first_line};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
@@ -95,11 +95,14 @@ pub fn parse(content: &[u8]) -> Result<Vec<Entry>, Vec<RowError>> {
                 "nama",
                 "memuat karakter NUL yang tidak diizinkan",
             ));
-        } else if name.chars().count() > crate::rolls::parse::MAX_TEXT {
+        } else if name.chars().count() > crate::domain::roll_file::MAX_TEXT {
             errors.push(err(
                 line,
                 "nama",
-                format!("paling banyak {} karakter", crate::rolls::parse::MAX_TEXT),
+                format!(
+                    "paling banyak {} karakter",
+                    crate::domain::roll_file::MAX_TEXT
+                ),
             ));
         }
         let tps = parse_tps(get(tps_col));

@@ -4,7 +4,7 @@
 use sqlx::{PgConnection, PgPool};
 
 use super::list::Entry;
-use crate::error::Result;
+use crate::http::error::Result;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Group {
@@ -206,8 +206,8 @@ pub enum Whereabouts {
 
 impl Whereabouts {
     /// The note shown to a user of `scope`: other facilities are named only within it.
-    pub fn note(&self, scope: &crate::auth::Scope) -> String {
-        use crate::privacy::facility_name;
+    pub fn note(&self, scope: &crate::domain::access::Scope) -> String {
+        use crate::domain::privacy::facility_name;
         match self {
             Whereabouts::NotAsked => String::new(),
             Whereabouts::ActiveAt(id, province, name) => format!(

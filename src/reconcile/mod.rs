@@ -14,15 +14,16 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use serde_json::json;
 
-use crate::AppState;
-use crate::audit::{self, Entry};
-use crate::auth::{CurrentUser, Layout, Role};
-use crate::elections::ElectionQuery;
-use crate::error::{AppError, Result};
-use crate::format;
-use crate::privacy::NikView;
-use crate::rolls::parse::RowError;
-use crate::stations::{Place, place};
+use crate::db::audit::{self, Entry};
+use crate::domain::access::Role;
+use crate::domain::format;
+use crate::domain::roll_file::RowError;
+use crate::http::AppState;
+use crate::http::error::{AppError, Result};
+use crate::http::layout::Layout;
+use crate::http::session::CurrentUser;
+use crate::read::elections::ElectionQuery;
+use crate::read::places::{Place, place};
 use matching::{Counts, Group};
 
 pub const UPLOAD_LIMIT: usize = 50 * 1024 * 1024;
@@ -114,7 +115,7 @@ async fn render(
     errors: Vec<RowError>,
 ) -> Result<String> {
     let list = latest(state, &p).await?;
-    let view = NikView::of(user, p.facility_id);
+    let view = user.nik_view(p.facility_id);
     let mut groups = Vec::new();
     if let Some(l) = &list {
         let counts: Counts =
@@ -263,8 +264,8 @@ async fn group_csv(
         i64::MAX,
     )
     .await?;
-    let view = NikView::of(&user, p.facility_id);
-    let mut w = crate::csv_out::Writer::in_memory();
+    let view = user.nik_view(p.facility_id);
+    let mut w = crate::http::csv::Writer::in_memory();
     w.row([
         "nik",
         "nama_daftar_wbp",
@@ -283,7 +284,7 @@ async fn group_csv(
             r.whereabouts.note(&user.scope),
         ])?;
     }
-    Ok(crate::csv_out::response(
+    Ok(crate::http::csv::response(
         &format!("rekonsiliasi-{}-{}.csv", p.facility_code, group.slug()),
         w.finish()?,
     ))

@@ -8,12 +8,13 @@ use axum::response::Response;
 use axum::routing::get;
 
 use super::table::{Cell, FileFormat, Table};
-use super::{export, figures, figures_table};
-use crate::AppState;
-use crate::auth::CurrentUser;
-use crate::elections::{self, ElectionQuery};
-use crate::error::{AppError, Result};
-use crate::stations::summary::{self, Filter, Rules};
+use super::{export, figures_table};
+use crate::http::AppState;
+use crate::http::error::{AppError, Result};
+use crate::http::session::CurrentUser;
+use crate::read::elections::{self, ElectionQuery};
+use crate::read::figures;
+use crate::read::summary::{self, Filter, Rules};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -58,7 +59,7 @@ async fn province(
     Query(q): Query<ElectionQuery>,
 ) -> Result<Response> {
     let (code, format) = FileFormat::split(&file).ok_or(AppError::NotFound)?;
-    let name = crate::facilities::province_name(&state.db, &user, code).await?;
+    let name = crate::read::places::province_name(&state.db, &user, code).await?;
     let election = elections::selected(&state.db, &q)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -84,7 +85,7 @@ async fn facility(
     Query(q): Query<ElectionQuery>,
 ) -> Result<Response> {
     let (code, format) = FileFormat::split(&file).ok_or(AppError::NotFound)?;
-    let p = crate::stations::place(&state, &user, code, &q).await?;
+    let p = crate::read::places::place(&state, &user, code, &q).await?;
     let mut conn = state.db.acquire().await?;
     let rules = Rules::load(&mut conn, p.election.id).await?;
     let stations = summary::load(

@@ -3,9 +3,9 @@
 
 use sqlx::PgPool;
 
-use super::figures;
 use super::table::{Cell, Table};
-use crate::error::Result;
+use crate::http::error::Result;
+use crate::read::figures;
 
 pub const SUMMARY_COLUMNS: [&str; 18] = [
     "province_code",

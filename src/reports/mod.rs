@@ -4,10 +4,9 @@
 //! Figures come from `facility_figures` ([`figures`]), rebuilt exactly for whatever changed
 //! before each read, so a dashboard is a handful of queries whatever the data's size.
 
-pub mod charts;
 mod downloads;
 pub mod export;
-pub mod figures;
+mod places;
 pub mod table;
 
 use askama::Template;
@@ -17,18 +16,20 @@ use axum::response::Html;
 use axum::routing::get;
 use time::{Date, OffsetDateTime};
 
-use crate::AppState;
-use crate::auth::{CurrentUser, Layout};
-use crate::elections::{Election, ElectionQuery};
-use crate::error::Result;
-use crate::format;
-use charts::BarChart;
-use figures::{FacilityFigures, Figures};
+use crate::domain::format;
+use crate::http::AppState;
+use crate::http::charts::{self, BarChart};
+use crate::http::error::Result;
+use crate::http::layout::Layout;
+use crate::http::session::CurrentUser;
+use crate::read::elections::{Election, ElectionQuery};
+use crate::read::figures::{self, FacilityFigures, Figures};
 use table::{Cell, Table};
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(dashboard))
+        .merge(places::router())
         .merge(downloads::router())
 }
 
@@ -389,7 +390,7 @@ pub(crate) async fn national(
 ) -> Result<(Option<(Election, Dates)>, Vec<(String, String, Figures)>)> {
     let mut data = dashboard_data(pool, slug, user.province_filter()).await?;
     if data.election.is_none() && slug.is_some() {
-        return Err(crate::error::AppError::NotFound);
+        return Err(crate::http::error::AppError::NotFound);
     }
     if data.stale {
         figures::rebuild_stale(pool, true).await?;

@@ -64,7 +64,7 @@ impl FileFormat {
 
 impl Table {
     pub fn to_csv(&self) -> anyhow::Result<Vec<u8>> {
-        let mut w = crate::csv_out::Writer::in_memory();
+        let mut w = crate::http::csv::Writer::in_memory();
         w.row(&self.columns)?;
         for r in &self.rows {
             w.row(r.iter().map(Cell::csv))?;
@@ -125,7 +125,7 @@ impl Table {
     }
 
     /// The table as a download named `name.csv` / `name.xlsx`.
-    pub fn download(&self, name: &str, format: FileFormat) -> crate::error::Result<Response> {
+    pub fn download(&self, name: &str, format: FileFormat) -> crate::http::error::Result<Response> {
         let (body, mime, ext) = match format {
             FileFormat::Csv => (self.to_csv()?, "text/csv; charset=utf-8", "csv"),
             FileFormat::Xlsx => (

@@ -11,10 +11,10 @@ use serde_json::json;
 use sqlx::{PgConnection, PgPool};
 use time::Date;
 
-use super::parse::{self, Header, RowError};
-use crate::audit::{self, Actor, Entry};
-use crate::auth::Scope;
-use crate::privacy::facility_name;
+use crate::db::audit::{self, Actor, Entry};
+use crate::domain::access::Scope;
+use crate::domain::privacy::facility_name;
+use crate::domain::roll_file::{self as parse, Header, RowError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {

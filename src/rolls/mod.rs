@@ -2,19 +2,17 @@
 //! registrar's pages (read-only for kanwil and admin in scope; KPU liaisons read reports,
 //! not rolls).
 
-pub mod eligibility;
 pub mod import;
-pub mod nik;
 mod pages;
-pub mod parse;
 pub mod transfers;
 mod voter;
 
 use sqlx::PgPool;
 
-use crate::auth::{CurrentUser, Role};
-use crate::elections::{self, Election, ElectionQuery};
-use crate::error::{AppError, Result};
+use crate::domain::access::Role;
+use crate::http::error::{AppError, Result};
+use crate::http::session::CurrentUser;
+use crate::read::elections::{self, Election, ElectionQuery};
 
 pub use pages::router;
 
@@ -108,4 +106,17 @@ pub async fn purge_uploads(pool: &PgPool) -> sqlx::Result<u64> {
     .execute(pool)
     .await?
     .rows_affected())
+}
+
+/// Purges abandoned uploads every hour while the server runs.
+pub async fn purge_uploads_periodically(pool: PgPool) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        match purge_uploads(&pool).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(uploads = n, "abandoned roll uploads purged"),
+            Err(e) => tracing::warn!(error = %e, "could not purge abandoned roll uploads"),
+        }
+    }
 }

@@ -9,16 +9,18 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
-use super::eligibility::Reason;
 use super::import::{self, ImportError, Mode, Options, Report, Transfers};
-use super::parse::Column;
 use super::{Roll, readable, voter, writable};
-use crate::AppState;
-use crate::auth::{CurrentUser, Layout, Role};
-use crate::elections::ElectionQuery;
-use crate::error::{AppError, Result};
-use crate::format;
-use crate::privacy::{NikView, facility_name, roll_search};
+use crate::domain::access::Role;
+use crate::domain::eligibility::Reason;
+use crate::domain::format;
+use crate::domain::privacy::{NikView, facility_name, roll_search};
+use crate::domain::roll_file::Column;
+use crate::http::AppState;
+use crate::http::error::{AppError, Result};
+use crate::http::layout::Layout;
+use crate::http::session::CurrentUser;
+use crate::read::elections::ElectionQuery;
 
 /// Uploads larger than this are refused with a clear message (about 200.000 rows).
 pub const UPLOAD_LIMIT: usize = 32 * 1024 * 1024;
@@ -69,7 +71,7 @@ fn reason_labels(codes: &[String]) -> Vec<&'static str> {
         .collect()
 }
 
-/// NIK as shown under the one masking rule ([`crate::privacy`]).
+/// NIK as shown under the one masking rule ([`crate::domain::privacy`]).
 fn show_nik(nik: Option<&str>, view: NikView) -> String {
     match nik {
         None => "— (tanpa NIK)".to_owned(),
@@ -239,7 +241,7 @@ async fn list(
     }
     let filtered = options.iter().find(|o| o.0 == saring).map_or(0, |o| o.2);
     let search = q.q.trim().to_owned();
-    let view = NikView::of(&user, roll.facility_id);
+    let view = user.nik_view(roll.facility_id);
     let (name_pattern, nik_prefix, nik_exact) = roll_search(view, &search);
     // Far pages are empty, never an overflow.
     let page = q.hal.unwrap_or(1).clamp(1, 1_000_000);
@@ -668,7 +670,7 @@ async fn confirm(
 }
 
 fn csv_response(filename: &str, body: Vec<u8>) -> Response {
-    crate::csv_out::response(filename, body)
+    crate::http::csv::response(filename, body)
 }
 
 async fn rejected_csv(
@@ -697,7 +699,7 @@ async fn rejected_csv(
         }
         ImportError::Database(e) => e.into(),
     })?;
-    let mut w = crate::csv_out::Writer::in_memory();
+    let mut w = crate::http::csv::Writer::in_memory();
     w.row(["baris", "kolom", "pesan"])?;
     for e in &report.errors {
         w.row([e.line.to_string().as_str(), e.column, e.message.as_str()])?;
@@ -735,7 +737,7 @@ async fn disdukcapil_rows(
     user: &CurrentUser,
     roll: &Roll,
 ) -> Result<Vec<DisdukcapilItem>> {
-    let view = NikView::of(user, roll.facility_id);
+    let view = user.nik_view(roll.facility_id);
     let rows = sqlx::query!(
         "select name, nik, nik_flag, birth_date, birth_place, registration_no, ktp_el
          from voters
@@ -798,7 +800,7 @@ async fn disdukcapil_csv(
 ) -> Result<Response> {
     let roll = readable(&state.db, &user, &code, &q).await?;
     let rows = disdukcapil_rows(&state, &user, &roll).await?;
-    let mut w = crate::csv_out::Writer::in_memory();
+    let mut w = crate::http::csv::Writer::in_memory();
     w.row([
         "nama",
         "nik",

@@ -15,13 +15,14 @@ use serde_json::json;
 use sqlx::PgConnection;
 
 use super::{Roll, readable};
-use crate::AppState;
-use crate::audit::{self, Actor, Entry};
-use crate::auth::{CurrentUser, Layout};
-use crate::elections::ElectionQuery;
-use crate::error::{AppError, Result};
-use crate::format;
-use crate::privacy::{NikView, facility_name};
+use crate::db::audit::{self, Actor, Entry};
+use crate::domain::format;
+use crate::domain::privacy::facility_name;
+use crate::http::AppState;
+use crate::http::error::{AppError, Result};
+use crate::http::layout::Layout;
+use crate::http::session::CurrentUser;
+use crate::read::elections::ElectionQuery;
 
 pub struct PendingItem {
     pub id: i64,
@@ -79,7 +80,7 @@ async fn pending(
         } else {
             roll.facility_id
         };
-        let view = NikView::of(user, origin);
+        let view = user.nik_view(origin);
         let item = PendingItem {
             id: r.id,
             name: r.name,
@@ -113,7 +114,7 @@ async fn render(
     Ok(TransfersPage {
         layout: user.layout(),
         can_decide: true,
-        can_withdraw: user.role == crate::auth::Role::Registrar,
+        can_withdraw: user.role == crate::domain::access::Role::Registrar,
         arrivals,
         departures,
         message,
@@ -171,7 +172,7 @@ pub async fn decide(
 
 /// The destination's registrar withdraws its own pending request.
 async fn withdraw(state: AppState, user: CurrentUser, roll: Roll, id: i64) -> Result<Response> {
-    user.require(&[crate::auth::Role::Registrar])?;
+    user.require(&[crate::domain::access::Role::Registrar])?;
     let mut tx = state.db.begin().await?;
     let done = sqlx::query_scalar!(
         "update transfers set status = 'cancelled', decided_by = $3, decided_at = now()

@@ -1,6 +1,6 @@
 //! One voter: add and edit (with the import's validation), record a release or a transfer.
 
-use crate::web::form::Form;
+use crate::http::form::Form;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -9,12 +9,13 @@ use serde::Deserialize;
 use serde_json::json;
 use sqlx::PgConnection;
 
-use super::parse::{self, Column, Header, VoterRow};
 use super::{Roll, writable};
-use crate::audit::{self, Entry};
-use crate::auth::{CurrentUser, Layout};
-use crate::elections::ElectionQuery;
-use crate::error::{AppError, Result};
+use crate::db::audit::{self, Entry};
+use crate::domain::roll_file::{self as parse, Column, Header, VoterRow};
+use crate::http::error::{AppError, Result};
+use crate::http::layout::Layout;
+use crate::http::session::CurrentUser;
+use crate::read::elections::ElectionQuery;
 
 /// The form fields, named like the import file's columns.
 #[derive(Debug, Default, Deserialize)]
@@ -93,7 +94,7 @@ struct VoterPage {
     destinations: Vec<(String, String)>,
 }
 
-async fn destinations(state: &crate::AppState, roll: &Roll) -> Result<Vec<(String, String)>> {
+async fn destinations(state: &crate::http::AppState, roll: &Roll) -> Result<Vec<(String, String)>> {
     Ok(sqlx::query!(
         "select code, name from facilities where id <> $1 order by province_code = $2 desc, name",
         roll.facility_id,
@@ -107,7 +108,7 @@ async fn destinations(state: &crate::AppState, roll: &Roll) -> Result<Vec<(Strin
 }
 
 pub async fn new_page(
-    State(state): State<crate::AppState>,
+    State(state): State<crate::http::AppState>,
     user: CurrentUser,
     Path(code): Path<String>,
     Query(q): Query<ElectionQuery>,
@@ -129,7 +130,7 @@ pub async fn new_page(
 }
 
 pub async fn edit_page(
-    State(state): State<crate::AppState>,
+    State(state): State<crate::http::AppState>,
     user: CurrentUser,
     Path((code, id)): Path<(String, i64)>,
     Query(q): Query<ElectionQuery>,
@@ -215,7 +216,8 @@ async fn conflicts(
         .fetch_optional(&mut *conn)
         .await?;
         if let Some(f) = elsewhere {
-            let at = crate::privacy::facility_name(&user.scope, f.id, &f.province_code, &f.name);
+            let at =
+                crate::domain::privacy::facility_name(&user.scope, f.id, &f.province_code, &f.name);
             errors.push(format!(
                 "nik: NIK {nik} terdaftar aktif di {at}; pemindahan dicatat oleh fasilitas asal"
             ));
@@ -238,7 +240,7 @@ async fn conflicts(
 }
 
 pub async fn save(
-    State(state): State<crate::AppState>,
+    State(state): State<crate::http::AppState>,
     user: CurrentUser,
     Path(params): Path<Vec<(String, String)>>,
     Query(q): Query<ElectionQuery>,
@@ -369,7 +371,7 @@ pub struct ReleaseForm {
 
 /// Records a release: the voter leaves the roll (kept as departed) with the release date.
 pub async fn release(
-    State(state): State<crate::AppState>,
+    State(state): State<crate::http::AppState>,
     user: CurrentUser,
     Path((code, id)): Path<(String, i64)>,
     Query(q): Query<ElectionQuery>,
@@ -424,7 +426,7 @@ pub struct TransferForm {
 /// Records a transfer: the voter leaves this roll and appears on the destination's roll of
 /// the same election, with where they came from.
 pub async fn transfer(
-    State(state): State<crate::AppState>,
+    State(state): State<crate::http::AppState>,
     user: CurrentUser,
     Path((code, id)): Path<(String, i64)>,
     Query(q): Query<ElectionQuery>,

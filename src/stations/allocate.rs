@@ -2,21 +2,22 @@
 
 use std::collections::HashMap;
 
-use crate::web::form::Form;
+use crate::http::form::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::json;
 use sqlx::PgConnection;
 
-use super::allocation::{self, Station};
+use super::require_writer;
 use super::tps::{tps_url, writable};
-use super::{Place, place, require_writer};
-use crate::AppState;
-use crate::audit::{self, Actor, Entry};
-use crate::auth::CurrentUser;
-use crate::elections::ElectionQuery;
-use crate::error::{AppError, Result};
-use crate::format;
+use crate::db::audit::{self, Actor, Entry};
+use crate::domain::allocation::{self, Station};
+use crate::domain::format;
+use crate::http::AppState;
+use crate::http::error::{AppError, Result};
+use crate::http::session::CurrentUser;
+use crate::read::elections::ElectionQuery;
+use crate::read::places::{Place, place};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Outcome {

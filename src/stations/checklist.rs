@@ -8,16 +8,16 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::json;
 
-use super::ballots::BallotType;
 use super::parse_count;
-use super::readiness::Status;
 use super::tps::{refused, stale_message, tps_url, typed, version_of, writable};
-use crate::AppState;
-use crate::audit::{self, Entry};
-use crate::auth::CurrentUser;
-use crate::elections::ElectionQuery;
-use crate::error::Result;
-use crate::web::form::Form;
+use crate::db::audit::{self, Entry};
+use crate::domain::ballots::BallotType;
+use crate::domain::readiness::Status;
+use crate::http::AppState;
+use crate::http::error::Result;
+use crate::http::form::Form;
+use crate::http::session::CurrentUser;
+use crate::read::elections::ElectionQuery;
 
 /// Raises the TPS's version if it is still `version`: the guard every form of the TPS page
 /// passes before it writes. `false` when the form is stale.

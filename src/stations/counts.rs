@@ -5,21 +5,22 @@
 
 use std::collections::HashMap;
 
-use crate::web::form::Form;
+use crate::http::form::Form;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde_json::json;
 
-use super::summary::{self, Filter, Rules};
 use super::{act_as, can_write, parse_count, require_writer};
-use crate::AppState;
-use crate::audit::{self, Entry};
-use crate::auth::{CurrentUser, Layout};
-use crate::elections::{self, Election, ElectionQuery};
-use crate::error::{AppError, Result};
-use crate::format;
+use crate::db::audit::{self, Entry};
+use crate::domain::format;
+use crate::http::AppState;
+use crate::http::error::{AppError, Result};
+use crate::http::layout::Layout;
+use crate::http::session::CurrentUser;
+use crate::read::elections::{self, Election, ElectionQuery};
+use crate::read::summary::{self, Filter, Rules};
 
 pub struct CountRow {
     pub id: i64,
@@ -64,7 +65,7 @@ async fn province(
     code: &str,
     q: &ElectionQuery,
 ) -> Result<(String, Election)> {
-    let name = crate::facilities::province_name(&state.db, user, code).await?;
+    let name = crate::read::places::province_name(&state.db, user, code).await?;
     let election = elections::selected(&state.db, q)
         .await?
         .ok_or(AppError::NotFound)?;

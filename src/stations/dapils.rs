@@ -14,14 +14,16 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde_json::json;
 use sqlx::PgConnection;
 
-use super::ballots::Contest;
-use crate::AppState;
-use crate::audit::{self, Actor, Entry};
-use crate::auth::{CurrentUser, Layout, Role};
-use crate::elections::{self, Election, ElectionQuery};
-use crate::error::{AppError, Result};
-use crate::rolls::nik::PROVINCE_CODES;
-use crate::rolls::parse::{RowError, csv_reader, first_line};
+use crate::db::audit::{self, Actor, Entry};
+use crate::domain::access::Role;
+use crate::domain::ballots::Contest;
+use crate::domain::nik::PROVINCE_CODES;
+use crate::domain::roll_file::{RowError, csv_reader, first_line};
+use crate::http::AppState;
+use crate::http::error::{AppError, Result};
+use crate::http::layout::Layout;
+use crate::http::session::CurrentUser;
+use crate::read::elections::{self, Election, ElectionQuery};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DapilRow {

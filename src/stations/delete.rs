@@ -8,16 +8,18 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde_json::json;
 
-use super::summary::StationSummary;
+use super::act_as;
 use super::tps::{other_numbers, stale_message, version_of, writable};
-use super::{Place, act_as};
-use crate::AppState;
-use crate::audit::{self, Entry};
-use crate::auth::{CurrentUser, Layout};
-use crate::elections::ElectionQuery;
-use crate::error::Result;
-use crate::format;
-use crate::web::form::Form;
+use crate::db::audit::{self, Entry};
+use crate::domain::format;
+use crate::http::AppState;
+use crate::http::error::Result;
+use crate::http::form::Form;
+use crate::http::layout::Layout;
+use crate::http::session::CurrentUser;
+use crate::read::elections::ElectionQuery;
+use crate::read::places::Place;
+use crate::read::summary::StationSummary;
 
 #[derive(Template)]
 #[template(path = "stations/delete.html")]

@@ -12,13 +12,15 @@ use serde_json::json;
 use super::tps::{
     is_unique_violation, refused, stale_message, tps_url, typed, version_of, writable,
 };
-use super::{Place, act_as, parse_count, parse_location, place, require_writer};
-use crate::AppState;
-use crate::audit::{self, Entry};
-use crate::auth::{CurrentUser, Layout};
-use crate::elections::ElectionQuery;
-use crate::error::Result;
-use crate::web::form::Form;
+use super::{act_as, parse_count, parse_location, require_writer};
+use crate::db::audit::{self, Entry};
+use crate::http::AppState;
+use crate::http::error::Result;
+use crate::http::form::Form;
+use crate::http::layout::Layout;
+use crate::http::session::CurrentUser;
+use crate::read::elections::ElectionQuery;
+use crate::read::places::{Place, place};
 
 #[derive(Template)]
 #[template(path = "stations/new.html")]

@@ -5,8 +5,8 @@ use std::io::Write;
 
 use sqlx::PgPool;
 
-use super::ballots::BallotType;
-use super::summary::{self, Filter, Rules};
+use crate::domain::ballots::BallotType;
+use crate::read::summary::{self, Filter, Rules};
 
 pub const COLUMNS: [&str; 15] = [
     "province_code",
@@ -54,7 +54,7 @@ pub async fn write_csv(
         },
     )
     .await?;
-    let mut w = crate::csv_out::Writer::new(out);
+    let mut w = crate::http::csv::Writer::new(out);
     w.row(COLUMNS)?;
     for s in &stations {
         let mut row = vec![

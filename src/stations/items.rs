@@ -1,6 +1,6 @@
 //! The readiness checklist of an election: listed for everyone, extended by admins.
 
-use crate::web::form::Form;
+use crate::http::form::Form;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -8,11 +8,13 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::AppState;
-use crate::audit::{self, Entry};
-use crate::auth::{CurrentUser, Layout, Role};
-use crate::elections::{self, Election, ElectionQuery};
-use crate::error::{AppError, Result};
+use crate::db::audit::{self, Entry};
+use crate::domain::access::Role;
+use crate::http::AppState;
+use crate::http::error::{AppError, Result};
+use crate::http::layout::Layout;
+use crate::http::session::CurrentUser;
+use crate::read::elections::{self, Election, ElectionQuery};
 
 pub struct ItemView {
     pub label: String,

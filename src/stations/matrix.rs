@@ -5,12 +5,13 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Html;
 
-use super::summary::{self, Filter, Rules};
-use crate::AppState;
-use crate::auth::{CurrentUser, Layout};
-use crate::elections::{self, Election, ElectionQuery};
-use crate::error::{AppError, Result};
-use crate::format;
+use crate::domain::format;
+use crate::http::AppState;
+use crate::http::error::{AppError, Result};
+use crate::http::layout::Layout;
+use crate::http::session::CurrentUser;
+use crate::read::elections::{self, Election, ElectionQuery};
+use crate::read::summary::{self, Filter, Rules};
 
 pub struct Cell {
     pub number: i32,
@@ -47,7 +48,7 @@ pub async fn page(
     Path(code): Path<String>,
     Query(q): Query<ElectionQuery>,
 ) -> Result<Html<String>> {
-    let name = crate::facilities::province_name(&state.db, &user, &code).await?;
+    let name = crate::read::places::province_name(&state.db, &user, &code).await?;
     let election = elections::selected(&state.db, &q)
         .await?
         .ok_or(AppError::NotFound)?;

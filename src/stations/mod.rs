@@ -5,8 +5,6 @@
 //! Everyone in scope reads; admins and kanwil staff of the province write.
 
 mod allocate;
-pub mod allocation;
-pub mod ballots;
 mod checklist;
 mod counts;
 pub mod dapils;
@@ -16,18 +14,16 @@ pub mod export;
 mod items;
 mod matrix;
 mod print;
-pub mod readiness;
-pub mod summary;
 mod tps;
 
 use axum::Router;
 use axum::routing::{get, post};
 use sqlx::PgConnection;
 
-use crate::AppState;
-use crate::auth::{CurrentUser, Role};
-use crate::elections::{self, Election, ElectionQuery};
-use crate::error::{AppError, Result};
+use crate::domain::access::Role;
+use crate::http::AppState;
+use crate::http::error::Result;
+use crate::http::session::CurrentUser;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -64,50 +60,6 @@ pub fn router() -> Router<AppState> {
         .route("/admin/kesiapan", get(items::page).post(items::add))
 }
 
-/// A facility and election the user may see, as the TPS pages address them.
-#[derive(Debug, Clone)]
-pub struct Place {
-    pub facility_id: i64,
-    pub facility_code: String,
-    pub facility_name: String,
-    pub province_code: String,
-    pub province_name: String,
-    pub kabkota_code: String,
-    pub election: Election,
-}
-
-/// The facility `code` for the selected election: 404 outside the user's scope or when
-/// there is no election.
-pub async fn place(
-    state: &AppState,
-    user: &CurrentUser,
-    code: &str,
-    query: &ElectionQuery,
-) -> Result<Place> {
-    let f = sqlx::query!(
-        "select f.id, f.code, f.name, f.province_code, p.name as province_name, f.kabkota_code
-         from facilities f join regions p on p.code = f.province_code
-         where f.code = $1",
-        code
-    )
-    .fetch_optional(&state.db)
-    .await?
-    .filter(|f| user.sees_facility(f.id, &f.province_code))
-    .ok_or(AppError::NotFound)?;
-    let election = elections::selected(&state.db, query)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok(Place {
-        facility_id: f.id,
-        facility_code: f.code,
-        facility_name: f.name,
-        province_code: f.province_code,
-        province_name: f.province_name,
-        kabkota_code: f.kabkota_code,
-        election,
-    })
-}
-
 /// Admins and the kanwil staff of the facility's province change TPS (the scope was checked
 /// by [`place`]).
 pub fn require_writer(user: &CurrentUser) -> Result<()> {
@@ -132,16 +84,7 @@ pub async fn act_as(conn: &mut PgConnection, user_id: Option<i64>, name: &str) -
 
 /// `16.74.01.1001` from `16.74.01.1001` or `1674011001`; `None` for anything else.
 pub fn parse_location(s: &str) -> Option<String> {
-    crate::rolls::parse::parse_region(s.trim()).filter(|c| c.len() == 13)
-}
-
-/// Masks all but the last four digits of a NIK: `************0001`.
-pub fn mask_nik(nik: Option<&str>) -> String {
-    match nik {
-        Some(n) if n.len() > 4 => format!("{}{}", "*".repeat(n.len() - 4), &n[n.len() - 4..]),
-        Some(n) => n.to_owned(),
-        None => "—".to_owned(),
-    }
+    crate::domain::roll_file::parse_region(s.trim()).filter(|c| c.len() == 13)
 }
 
 /// A whole number typed in a form: `1.234`, ` 12 `; between 0 and 100.000.
@@ -156,12 +99,6 @@ pub fn parse_count(s: &str) -> Option<i32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn niks_are_masked_but_the_last_four() {
-        assert_eq!(mask_nik(Some("1674011508900001")), "************0001");
-        assert_eq!(mask_nik(None), "—");
-    }
 
     #[test]
     fn locations_are_desa_codes() {

@@ -9,49 +9,23 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
-use super::print::{self, VoterLine};
-use super::readiness::Status;
-use super::summary::{self, Filter, Rules, StationSummary};
-use super::{Place, can_write, place, require_writer};
-use crate::AppState;
-use crate::auth::{CurrentUser, Layout};
-use crate::elections::ElectionQuery;
-use crate::error::{AppError, Result};
-use crate::format;
+use super::{can_write, require_writer};
+use crate::domain::format;
+use crate::domain::readiness::Status;
+use crate::http::AppState;
+use crate::http::error::Result;
+use crate::http::layout::Layout;
+use crate::http::session::CurrentUser;
+use crate::read::elections::ElectionQuery;
+use crate::read::places::{Place, place};
+use crate::read::stations::{VoterLine, station, voters_on};
+use crate::read::summary::{Rules, StationSummary};
 
 pub fn tps_url(p: &Place, number: i32) -> String {
     format!(
         "/fasilitas/{}/tps/{}?pemilihan={}",
         p.facility_code, number, p.election.slug
     )
-}
-
-/// The TPS `number` of the place, with everything the page shows.
-pub async fn station(state: &AppState, p: &Place, number: &str) -> Result<(Rules, StationSummary)> {
-    let number: i32 = number.parse().map_err(|_| AppError::NotFound)?;
-    let id = sqlx::query_scalar!(
-        "select id from stations where election_id = $1 and facility_id = $2 and tps_number = $3",
-        p.election.id,
-        p.facility_id,
-        number
-    )
-    .fetch_optional(&state.db)
-    .await?
-    .ok_or(AppError::NotFound)?;
-    let mut conn = state.db.acquire().await?;
-    let rules = Rules::load(&mut conn, p.election.id).await?;
-    let s = summary::load(
-        &mut conn,
-        &rules,
-        Filter {
-            station: Some(id),
-            ..Filter::default()
-        },
-    )
-    .await?
-    .pop()
-    .ok_or(AppError::NotFound)?;
-    Ok((rules, s))
 }
 
 pub struct BallotView {
@@ -117,7 +91,7 @@ async fn render(
     s: StationSummary,
     unsaved: Option<Unsaved>,
 ) -> Result<String> {
-    let voters = print::voters_on(&state.db, rules, &s).await?;
+    let voters = voters_on(&state.db, rules, &s).await?;
     let others = other_numbers(state, &place, s.id).await?;
     let history = sqlx::query!(
         "select changed_at, actor, dpt_before, dptb_before, dpk_before, dpt, dptb, dpk

@@ -8,12 +8,15 @@ use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
-use crate::web::form::Form;
+use crate::http::form::Form;
 use serde::Deserialize;
 
-use crate::AppState;
-use crate::auth::{CurrentUser, Layout, Role, password};
-use crate::error::{AppError, Result};
+use crate::domain::access::Role;
+use crate::domain::password;
+use crate::http::AppState;
+use crate::http::error::{AppError, Result};
+use crate::http::layout::Layout;
+use crate::http::session::CurrentUser;
 pub use store::{NewUser, UserError};
 
 pub fn router() -> Router<AppState> {

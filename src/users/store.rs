@@ -4,8 +4,9 @@
 use serde_json::json;
 use sqlx::PgPool;
 
-use crate::audit::{self, Actor, Entry};
-use crate::auth::{Role, password};
+use crate::db::audit::{self, Actor, Entry};
+use crate::domain::access::Role;
+use crate::domain::password;
 
 #[derive(Debug, thiserror::Error)]
 pub enum UserError {

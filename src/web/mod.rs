@@ -15,11 +15,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-mod bench;
-pub mod form;
-
-use crate::AppState;
-use crate::error::AppError;
+use crate::http::AppState;
+use crate::http::error::AppError;
 
 const STYLE_CSS: &str = include_str!("../../static/style.css");
 const PRINT_CSS: &str = include_str!("../../static/print.css");
@@ -31,7 +28,6 @@ pub fn router() -> Router<AppState> {
         .route("/static/style.css", get(|| css(STYLE_CSS)))
         .route("/static/print.css", get(|| css(PRINT_CSS)))
         .route("/static/copy.js", get(copy_js))
-        .route("/bench/fortunes", get(bench::fortunes))
 }
 
 /// 200 `ok` when the database answers, 503 otherwise.

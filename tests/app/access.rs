@@ -1,7 +1,7 @@
 //! Roles and scopes against every route: allowed, 404 outside the scope, 403 for a forbidden
 //! action on a visible object, and the login page for visitors. New routes join `ROUTES`.
 
-use loksus::auth::Role;
+use loksus::domain::access::Role;
 use reqwest::StatusCode;
 
 use crate::helpers::{Browser, TestApp, row_cells};
@@ -997,9 +997,9 @@ async fn audit_page_is_scoped_to_the_kanwil_province() {
 
 #[tokio::test]
 async fn an_active_session_stays_open_beyond_the_idle_time_an_idle_one_does_not() {
-    let app = TestApp::spawn_with_config(loksus::Config {
+    let app = TestApp::spawn_with_config(loksus::config::Config {
         session_idle: std::time::Duration::from_secs(3),
-        ..loksus::Config::default()
+        ..loksus::config::Config::default()
     })
     .await;
     let active = app.admin().await;

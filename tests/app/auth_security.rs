@@ -4,8 +4,8 @@
 
 use std::sync::Arc;
 
-use loksus::audit::Actor;
-use loksus::auth::Role;
+use loksus::db::audit::Actor;
+use loksus::domain::access::Role;
 use loksus::users::{self, NewUser};
 use loksus::{AppState, Config};
 use reqwest::StatusCode;

@@ -2,7 +2,7 @@
 //! SQL and HTML metacharacters in text fields. Each gets a 4xx page in Indonesian (or is
 //! stored verbatim and shown escaped) and changes nothing it should not.
 
-use loksus::auth::Role;
+use loksus::domain::access::Role;
 use reqwest::StatusCode;
 
 use crate::helpers::{Browser, TestApp, csrf_in, versi_in};

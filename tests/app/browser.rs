@@ -8,8 +8,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use loksus::audit::Actor;
-use loksus::auth::Role;
+use loksus::db::audit::Actor;
+use loksus::domain::access::Role;
 use loksus::users::{self, NewUser};
 
 use crate::helpers::TestApp;

@@ -7,10 +7,10 @@ use std::collections::{BTreeSet, VecDeque};
 use std::io::Cursor;
 
 use calamine::{Reader, Xlsx};
-use loksus::audit::Actor;
-use loksus::auth::Role;
+use loksus::db::audit::Actor;
+use loksus::domain::access::Role;
+use loksus::rolls;
 use loksus::rolls::import::{self, Mode, Options};
-use loksus::rolls::{self};
 use reqwest::StatusCode;
 use time::macros::date;
 

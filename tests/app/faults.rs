@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use loksus::audit::Actor;
+use loksus::db::audit::Actor;
 use loksus::db::{self, ThrowawayCluster};
 use loksus::rolls::{self, import};
 use loksus::{AppState, Config};

@@ -7,9 +7,9 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use loksus::audit::Actor;
-use loksus::auth::Role;
+use loksus::db::audit::Actor;
 use loksus::db::{self, ThrowawayCluster};
+use loksus::domain::access::Role;
 use loksus::users::{self, NewUser};
 use loksus::{AppState, Config};
 use reqwest::StatusCode;

@@ -49,7 +49,7 @@ async fn dashboard_totals_are_the_sum_of_the_provinces() {
     .await
     .unwrap();
     let total = row_cells(&body, r#"data-province="nasional""#);
-    let n = loksus::format::number;
+    let n = loksus::domain::format::number;
     assert_eq!(total[0], "Nasional");
     assert_eq!(total[1], n(facilities));
     assert_eq!(total[2], n(stations));

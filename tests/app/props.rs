@@ -2,10 +2,10 @@
 
 use std::collections::{HashMap, HashSet};
 
-use loksus::rolls::eligibility::{self, Facts, Reason, Rule};
-use loksus::rolls::nik::{self, NikValue, PROVINCE_CODES};
-use loksus::stations::allocation::{self, Station};
-use loksus::stations::ballots::{self, BallotType, Contest, Dapils};
+use loksus::domain::allocation::{self, Station};
+use loksus::domain::ballots::{self, BallotType, Contest, Dapils};
+use loksus::domain::eligibility::{self, Facts, Reason, Rule};
+use loksus::domain::nik::{self, NikValue, PROVINCE_CODES};
 use proptest::prelude::*;
 use time::{Date, Month};
 

@@ -4,8 +4,8 @@
 use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx};
-use loksus::auth::Role;
-use loksus::stations::summary::{self, Filter, Rules};
+use loksus::domain::access::Role;
+use loksus::read::summary::{self, Filter, Rules};
 use reqwest::StatusCode;
 
 use crate::helpers::{Browser, TestApp, csrf_in, row_cells, versi_in};

@@ -1,10 +1,11 @@
 //! Voter rolls: import semantics, eligibility in SQL against the pure rule, and the pages.
 
-use loksus::audit::Actor;
-use loksus::auth::Role;
-use loksus::rolls::eligibility::{self, Facts, Rule};
+use loksus::db::audit::Actor;
+use loksus::domain::access::Role;
+use loksus::domain::eligibility::{self, Facts, Rule};
+use loksus::domain::roll_file as parse;
+use loksus::rolls;
 use loksus::rolls::import::{self, Mode, Options, Report, Transfers};
-use loksus::rolls::{self, parse};
 use reqwest::StatusCode;
 use time::macros::date;
 

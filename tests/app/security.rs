@@ -3,10 +3,10 @@
 //! recover masked NIKs by search, inject formulas into CSV downloads, crash a request with a
 //! NUL byte, import twice, or meet a 500 when two saves race.
 
-use loksus::audit::Actor;
-use loksus::auth::Role;
+use loksus::db::audit::Actor;
+use loksus::domain::access::Role;
+use loksus::rolls;
 use loksus::rolls::import::{self, Mode, Options};
-use loksus::rolls::{self};
 use loksus::users::{self, NewUser, UserError};
 use reqwest::StatusCode;
 use time::macros::date;

@@ -3,7 +3,7 @@
 
 use std::process::Command;
 
-use loksus::auth::Role;
+use loksus::domain::access::Role;
 use reqwest::StatusCode;
 
 use crate::helpers::{Browser, TestApp, csrf_in, database_url, row_cells, versi_in};

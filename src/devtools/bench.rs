@@ -5,8 +5,8 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
 
-use crate::AppState;
-use crate::error::{AppError, Result};
+use crate::http::AppState;
+use crate::http::error::{AppError, Result};
 
 #[derive(Template)]
 #[template(path = "bench/fortunes.html")]

@@ -8,9 +8,9 @@ use std::collections::HashMap;
 use sqlx::PgConnection;
 use time::OffsetDateTime;
 
-use super::ballots::{self, BallotType, Contest, Dapils};
-use super::readiness::{self, Auto, Status};
-use crate::error::Result;
+use crate::domain::ballots::{self, BallotType, Contest, Dapils};
+use crate::domain::readiness::{self, Auto, Status};
+use crate::http::error::Result;
 
 /// The rules of an election that TPS figures depend on.
 #[derive(Debug, Clone)]

@@ -9,8 +9,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use sqlx::{PgConnection, PgPool};
 
-use crate::error::Result;
-use crate::stations::summary::{self, Filter, Rules};
+use crate::http::error::Result;
+use crate::read::summary::{self, Filter, Rules};
 
 /// Key of the advisory lock that serialises rebuilds.
 const REBUILD_LOCK: i64 = 0x4c6f_6b73_7573; // "Loksus"

@@ -8,7 +8,7 @@
 //!   match), never by a prefix, and every user's search text is matched literally (`%` and `_`
 //!   are not wildcards).
 
-use crate::auth::{CurrentUser, Role, Scope};
+use crate::domain::access::{Role, Scope};
 
 /// How NIKs of one facility's roll are shown to one user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,11 +18,11 @@ pub enum NikView {
 }
 
 impl NikView {
-    /// The view `user` gets of the NIKs on `facility_id`'s roll.
-    pub fn of(user: &CurrentUser, facility_id: i64) -> NikView {
-        match user.role {
-            Role::Admin => NikView::Full,
-            Role::Registrar if user.facility_filter() == Some(facility_id) => NikView::Full,
+    /// The view a user of `role` and `scope` gets of the NIKs on `facility_id`'s roll.
+    pub fn for_viewer(role: Role, scope: &Scope, facility_id: i64) -> NikView {
+        match (role, scope) {
+            (Role::Admin, _) => NikView::Full,
+            (Role::Registrar, Scope::Facility { id, .. }) if *id == facility_id => NikView::Full,
             _ => NikView::Masked,
         }
     }
@@ -79,18 +79,9 @@ pub fn mask_niks_in(text: &str) -> String {
     out
 }
 
-/// Whether `scope` covers the facility `facility_id` of province `province`.
-pub fn scope_covers(scope: &Scope, facility_id: i64, province: &str) -> bool {
-    match scope {
-        Scope::National => true,
-        Scope::Province(p) => p == province,
-        Scope::Facility { id, .. } => *id == facility_id,
-    }
-}
-
 /// The facility's name for a user whose scope covers it, else "fasilitas lain".
 pub fn facility_name(scope: &Scope, facility_id: i64, province: &str, name: &str) -> String {
-    if scope_covers(scope, facility_id, province) {
+    if scope.covers(facility_id, province) {
         name.to_owned()
     } else {
         OTHER_FACILITY.to_owned()

@@ -5,7 +5,7 @@ use askama::Template;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
-use crate::auth::Layout;
+use crate::http::layout::Layout;
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
 

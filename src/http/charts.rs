@@ -4,7 +4,7 @@
 
 use time::OffsetDateTime;
 
-use crate::format;
+use crate::domain::format;
 
 pub struct Segment {
     pub x: f64,

@@ -4,8 +4,8 @@ use serde::Deserialize;
 use sqlx::PgPool;
 use time::Date;
 
-use crate::error::{AppError, Result};
-use crate::format;
+use crate::domain::format;
+use crate::http::error::{AppError, Result};
 
 #[derive(Debug, Clone)]
 pub struct Election {

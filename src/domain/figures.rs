@@ -1,7 +1,7 @@
 //! The counts every overview shows (facilities, TPS, inmates, DPT/DPTb/DPK) and their
 //! Indonesian display form. Pure values: the SQL that fills them lives with each page.
 
-use crate::format;
+use crate::domain::format;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {

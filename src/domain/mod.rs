@@ -1,0 +1,14 @@
+//! Pure rules and types: no database, no HTTP. Each takes plain values and returns plain
+//! values, with unit (and property) tests beside it.
+
+pub mod access;
+pub mod allocation;
+pub mod ballots;
+pub mod eligibility;
+pub mod figures;
+pub mod format;
+pub mod nik;
+pub mod password;
+pub mod privacy;
+pub mod readiness;
+pub mod roll_file;

@@ -1,0 +1,112 @@
+//! One TPS of a place, and the voters placed on it with the ballots each receives (the TPS
+//! page and the printable list show them).
+
+use sqlx::PgPool;
+
+use crate::domain::ballots;
+use crate::domain::privacy::mask_nik;
+use crate::http::AppState;
+use crate::http::error::{AppError, Result};
+use crate::read::places::Place;
+use crate::read::summary::{self, Filter, Rules, StationSummary};
+
+/// The TPS `number` of the place, with everything the page shows.
+pub async fn station(state: &AppState, p: &Place, number: &str) -> Result<(Rules, StationSummary)> {
+    let number: i32 = number.parse().map_err(|_| AppError::NotFound)?;
+    let id = sqlx::query_scalar!(
+        "select id from stations where election_id = $1 and facility_id = $2 and tps_number = $3",
+        p.election.id,
+        p.facility_id,
+        number
+    )
+    .fetch_optional(&state.db)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let mut conn = state.db.acquire().await?;
+    let rules = Rules::load(&mut conn, p.election.id).await?;
+    let s = summary::load(
+        &mut conn,
+        &rules,
+        Filter {
+            station: Some(id),
+            ..Filter::default()
+        },
+    )
+    .await?
+    .pop()
+    .ok_or(AppError::NotFound)?;
+    Ok((rules, s))
+}
+
+pub struct VoterLine {
+    pub id: i64,
+    pub order: usize,
+    pub name: String,
+    pub nik: String,
+    pub list: String,
+    pub ballots: String,
+    /// Whether the voter receives each of the election's ballot types, in order.
+    pub marks: Vec<bool>,
+    /// Some ballot could not be decided (a dapil or the home address is missing).
+    pub uncertain: bool,
+    pub manual: bool,
+}
+
+/// The eligible voters placed on `s`, by name, with their ballots.
+pub async fn voters_on(pool: &PgPool, rules: &Rules, s: &StationSummary) -> Result<Vec<VoterLine>> {
+    let rows = sqlx::query!(
+        "select v.id, v.name, v.nik, v.list, v.home_region_code, v.home_from_nik, v.placed_manually
+         from voters v join elections e on e.id = v.election_id
+         where v.station_id = $1 and v.status = 'active'
+           and cardinality(voter_reasons(v.birth_date, v.marital_status, v.rights_revoked,
+                   v.release_date, v.nik, v.nik_flag, v.home_region_code,
+                   e.voting_day, e.kind, e.region_code)) = 0
+         order by v.name, v.id",
+        s.id
+    )
+    .fetch_all(pool)
+    .await?;
+    let provinces: Vec<String> = s.location_code.iter().map(|l| l[..2].to_owned()).collect();
+    let dapils = summary::dapils(
+        &mut *pool.acquire().await?,
+        rules.election_id,
+        Some(&provinces),
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let home = v.home_region_code.as_deref().filter(|_| !v.home_from_nik);
+            let e = ballots::entitlement(
+                &rules.ballot_types,
+                home,
+                s.location_code.as_deref(),
+                &dapils,
+            );
+            VoterLine {
+                id: v.id,
+                order: i + 1,
+                name: v.name,
+                nik: v.nik.as_deref().map_or_else(|| "—".to_owned(), mask_nik),
+                list: v
+                    .list
+                    .map(|l| l.to_uppercase().replace("DPTB", "DPTb"))
+                    .unwrap_or_default(),
+                ballots: e
+                    .ballots
+                    .iter()
+                    .map(|b| b.label())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                marks: rules
+                    .ballot_types
+                    .iter()
+                    .map(|t| e.ballots.contains(*t))
+                    .collect(),
+                uncertain: !e.uncertain.is_empty(),
+                manual: v.placed_manually,
+            }
+        })
+        .collect())
+}
