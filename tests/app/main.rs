@@ -2,6 +2,8 @@
 
 mod helpers;
 
+mod layers;
+
 mod access;
 mod auth_security;
 mod badinput;
