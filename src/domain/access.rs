@@ -61,3 +61,74 @@ impl Scope {
         }
     }
 }
+
+/// What a role may do (the scope is checked separately: outside it, everything is a 404).
+/// The one table every page and form consults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Read a facility's voter roll, its Disdukcapil list and its transfers.
+    ReadRoll,
+    /// Import, add, edit, release and transfer voters of the facility's roll.
+    WriteRoll,
+    /// Confirm or refuse a transfer out of a facility.
+    DecideTransfer,
+    /// Create, edit and delete TPS, their counts, readiness, ballots and voters' placement.
+    WriteStations,
+    /// Edit a facility's details.
+    EditFacility,
+    /// Upload KPU's final voter list for reconciliation.
+    UploadKpuList,
+    /// Import dapils, add readiness checklist items, manage accounts.
+    Administer,
+    /// Read the audit log.
+    ReadAudit,
+}
+
+impl Role {
+    pub fn may(self, action: Action) -> bool {
+        use Action::*;
+        use Role::*;
+        match action {
+            ReadRoll | DecideTransfer => matches!(self, Admin | Kanwil | Registrar),
+            WriteRoll => self == Registrar,
+            WriteStations | EditFacility | ReadAudit => matches!(self, Admin | Kanwil),
+            UploadKpuList => matches!(self, Admin | Kanwil | Kpu),
+            Administer => self == Admin,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_action_has_its_roles() {
+        let who = |a: Action| -> Vec<&str> {
+            Role::ALL
+                .iter()
+                .filter(|r| r.may(a))
+                .map(|r| r.as_str())
+                .collect()
+        };
+        assert_eq!(who(Action::ReadRoll), ["admin", "kanwil", "registrar"]);
+        assert_eq!(who(Action::WriteRoll), ["registrar"]);
+        assert_eq!(who(Action::WriteStations), ["admin", "kanwil"]);
+        assert_eq!(who(Action::UploadKpuList), ["admin", "kanwil", "kpu"]);
+        assert_eq!(who(Action::Administer), ["admin"]);
+    }
+
+    #[test]
+    fn scopes_cover_their_facilities() {
+        let kanwil = Scope::Province("16".into());
+        assert!(kanwil.covers(3, "16"));
+        assert!(!kanwil.covers(3, "31"));
+        let registrar = Scope::Facility {
+            id: 3,
+            province: "16".into(),
+        };
+        assert!(registrar.covers(3, "16"));
+        assert!(!registrar.covers(4, "16"));
+        assert!(Scope::National.covers(9, "91"));
+    }
+}

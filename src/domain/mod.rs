@@ -4,6 +4,7 @@
 pub mod access;
 pub mod allocation;
 pub mod ballots;
+pub mod csv_file;
 pub mod eligibility;
 pub mod figures;
 pub mod format;

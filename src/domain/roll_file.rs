@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use time::{Date, Month};
 
 use super::nik::{self, NikValue};
+pub use super::csv_file::{RowError, csv_reader, detect_separator, first_line};
 
 /// The columns of the import file, a stable contract (README "Roll import file").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -71,32 +72,6 @@ impl Column {
             Column::KtpEl => "ktp_el",
         }
     }
-}
-
-/// The separator, from the header line: the most frequent of `;`, tab and `,`.
-pub fn detect_separator(header_line: &[u8]) -> u8 {
-    let count = |c: u8| header_line.iter().filter(|&&b| b == c).count();
-    [b';', b'\t', b',']
-        .into_iter()
-        .max_by_key(|&c| (count(c), c == b','))
-        .filter(|&c| count(c) > 0)
-        .unwrap_or(b',')
-}
-
-/// A reader for an uploaded CSV file whose first line is `first_line`: the separator guessed
-/// from it (see [`detect_separator`]), a header row, rows of any length. Every file Loksus
-/// reads (rolls, dapils, KPU lists) goes through here.
-pub fn csv_reader<R: std::io::Read>(first_line: &[u8], input: R) -> csv::Reader<R> {
-    csv::ReaderBuilder::new()
-        .delimiter(detect_separator(first_line))
-        .flexible(true)
-        .has_headers(true)
-        .from_reader(input)
-}
-
-/// The first line of a file (up to the first newline).
-pub fn first_line(content: &[u8]) -> &[u8] {
-    content.split(|&b| b == b'\n').next().unwrap_or_default()
 }
 
 /// Where each known column sits in a row.
@@ -198,14 +173,6 @@ impl VoterRow {
     pub fn is_flagged(&self) -> bool {
         self.flag.is_some() || self.home_from_nik
     }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RowError {
-    /// The row number as a spreadsheet shows it (the header is row 1).
-    pub line: u64,
-    pub column: &'static str,
-    pub message: String,
 }
 
 /// Parses `YYYY-MM-DD`, `DD-MM-YYYY` or `DD/MM/YYYY`.

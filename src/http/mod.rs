@@ -7,6 +7,7 @@ pub mod error;
 pub mod form;
 pub mod layout;
 pub mod session;
+pub mod upload;
 
 use std::sync::Arc;
 

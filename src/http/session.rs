@@ -19,7 +19,7 @@ use super::error::{AppError, Result};
 use super::layout::{Layout, LayoutUser};
 use crate::config::Config;
 use crate::db::audit::Actor;
-use crate::domain::access::{Role, Scope};
+use crate::domain::access::{Action, Role, Scope};
 use crate::domain::privacy::NikView;
 
 /// The session key of the signed-in user.
@@ -83,6 +83,21 @@ impl CurrentUser {
 
     pub fn sees_facility(&self, id: i64, province: &str) -> bool {
         self.sees_province(province) && self.facility_filter().is_none_or(|f| f == id)
+    }
+
+    /// Whether this user's role may take `action` (the scope is checked where the place is
+    /// looked up).
+    pub fn may(&self, action: Action) -> bool {
+        self.role.may(action)
+    }
+
+    /// 403 unless the role may take `action` (call after the scope check, which is a 404).
+    pub fn require_to(&self, action: Action) -> Result<()> {
+        if self.may(action) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
     }
 
     /// 403 unless the user has one of `roles` (call after the scope check, which is a 404).

@@ -4,5 +4,6 @@
 pub mod elections;
 pub mod figures;
 pub mod places;
+pub mod scope;
 pub mod stations;
 pub mod summary;
