@@ -2,22 +2,23 @@
 
 use std::collections::HashMap;
 
-use crate::http::form::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
 use serde_json::json;
 use sqlx::PgConnection;
 
-use super::require_writer;
-use super::tps::{tps_url, writable};
+use super::{TpsPath, queries};
 use crate::db::audit::{self, Actor, Entry};
+use crate::domain::access::Action;
 use crate::domain::allocation::{self, Station};
 use crate::domain::format;
 use crate::http::AppState;
 use crate::http::error::{AppError, Result};
-use crate::http::session::CurrentUser;
-use crate::read::elections::ElectionQuery;
-use crate::read::places::{Place, place};
+use crate::http::form::Form;
+use crate::read::places::Place;
+use crate::read::scope::AtFacility;
+use crate::read::stations::station;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Outcome {
@@ -28,6 +29,7 @@ pub struct Outcome {
 }
 
 /// Places the eligible voters of a facility's roll on its TPS, in one transaction.
+#[tracing::instrument(skip_all, fields(place = %p.facility_code, election = %p.election.slug, user = %actor.name))]
 pub async fn allocate(conn: &mut PgConnection, actor: &Actor, p: &Place) -> Result<Outcome> {
     let cap = sqlx::query_scalar!(
         "select max_voters_per_tps from elections where id = $1",
@@ -107,17 +109,13 @@ pub async fn allocate(conn: &mut PgConnection, actor: &Actor, p: &Place) -> Resu
     Ok(outcome)
 }
 
-pub async fn run(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(code): Path<String>,
-    Query(q): Query<ElectionQuery>,
-) -> Result<Response> {
-    let p = place(&state, &user, &code, &q).await?;
-    require_writer(&user)?;
+#[tracing::instrument(skip_all, fields(place = %at.place.facility_code, user = %at.user.username))]
+pub async fn run(State(state): State<AppState>, at: AtFacility) -> Result<Response> {
+    at.require_to(Action::WriteStations)?;
     let mut tx = state.db.begin().await?;
-    let o = allocate(&mut tx, &user.actor(), &p).await?;
+    let o = allocate(&mut tx, &at.user.actor(), &at.place).await?;
     tx.commit().await?;
+    let p = &at.place;
     let target = format!(
         "/fasilitas/{}?pemilihan={}&dialokasikan={}&berpindah={}&tanpa_tps={}#tps",
         p.facility_code, p.election.slug, o.eligible, o.moved, o.unplaced
@@ -125,61 +123,52 @@ pub async fn run(
     Ok(Redirect::to(&target).into_response())
 }
 
+#[derive(Deserialize)]
+pub struct MoveForm {
+    /// The voter's id.
+    pemilih: Option<String>,
+    /// The TPS number to move to.
+    tujuan: Option<String>,
+}
+
 /// Moves one voter of this TPS to another TPS of the facility (refused above the cap).
+#[tracing::instrument(skip_all, fields(place = %at.place.facility_code, tps = %tps.number, user = %at.user.username))]
 pub async fn move_voter(
     State(state): State<AppState>,
-    user: CurrentUser,
-    Path((code, number)): Path<(String, String)>,
-    Query(q): Query<ElectionQuery>,
-    Form(form): Form<HashMap<String, String>>,
+    at: AtFacility,
+    Path(tps): Path<TpsPath>,
+    Form(form): Form<MoveForm>,
 ) -> Result<Response> {
-    let (p, s) = writable(&state, &user, &code, &number, &q).await?;
+    let (_, s) = station(&state, &at.place, &tps.number).await?;
+    at.require_to(Action::WriteStations)?;
+    let p = &at.place;
     let voter: i64 = form
-        .get("pemilih")
+        .pemilih
         .and_then(|v| v.parse().ok())
         .ok_or_else(|| AppError::BadRequest("Pemilih tidak dikenal.".into()))?;
     let to: i32 = form
-        .get("tujuan")
+        .tujuan
         .and_then(|v| v.parse().ok())
         .ok_or_else(|| AppError::BadRequest("Pilih TPS tujuan.".into()))?;
     let mut tx = state.db.begin().await?;
-    let dest = sqlx::query!(
-        r#"select s.id, e.max_voters_per_tps,
-                  (select count(*) from voters v where v.station_id = s.id) as "n!"
-           from stations s join elections e on e.id = s.election_id
-           where s.election_id = $1 and s.facility_id = $2 and s.tps_number = $3
-           for update of s"#,
-        p.election.id,
-        p.facility_id,
-        to
-    )
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or_else(|| AppError::BadRequest(format!("TPS {to} tidak ada di fasilitas ini.")))?;
-    if dest.n >= i64::from(dest.max_voters_per_tps) {
+    let dest = queries::lock_destination(&mut tx, p, to, None)
+        .await?
+        .ok_or_else(|| AppError::BadRequest(format!("TPS {to} tidak ada di fasilitas ini.")))?;
+    if dest.voters >= i64::from(dest.cap) {
         return Err(AppError::BadRequest(format!(
             "TPS {to} sudah penuh ({} pemilih, batas {} per TPS).",
-            format::number(dest.n),
-            format::number(dest.max_voters_per_tps.into())
+            format::number(dest.voters),
+            format::number(dest.cap.into())
         )));
     }
-    let moved = sqlx::query!(
-        "update voters set station_id = $3, placed_manually = true
-         where id = $1 and station_id = $2",
-        voter,
-        s.id,
-        dest.id
-    )
-    .execute(&mut *tx)
-    .await?;
-    if moved.rows_affected() != 1 {
+    if !queries::move_voter(&mut tx, voter, s.id, dest.id).await? {
         return Err(AppError::BadRequest(
             "Pemilih ini tidak (lagi) terdaftar di TPS ini; muat ulang halaman.".into(),
         ));
     }
     audit::record(
         &mut tx,
-        &user.actor(),
+        &at.user.actor(),
         Entry::new("voter.move")
             .object("voter", voter)
             .province(Some(p.province_code.clone()))
@@ -189,5 +178,5 @@ pub async fn move_voter(
     )
     .await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("{}#pemilih", tps_url(&p, s.tps_number))).into_response())
+    Ok(Redirect::to(&at.url(&format!("/tps/{}#pemilih", s.tps_number))).into_response())
 }

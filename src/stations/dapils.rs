@@ -15,7 +15,7 @@ use serde_json::json;
 use sqlx::PgConnection;
 
 use crate::db::audit::{self, Actor, Entry};
-use crate::domain::access::Role;
+use crate::domain::access::Action;
 use crate::domain::ballots::Contest;
 use crate::domain::nik::PROVINCE_CODES;
 use crate::domain::roll_file::{RowError, csv_reader, first_line};
@@ -484,7 +484,7 @@ async fn render(
     Ok(DapilsPage {
         layout: user.layout(),
         election,
-        is_admin: user.role == Role::Admin,
+        is_admin: user.may(Action::Administer),
         dapils,
         gaps,
         checked,
@@ -533,7 +533,7 @@ pub async fn upload(
     Query(q): Query<ElectionQuery>,
     mut multipart: Multipart,
 ) -> Result<Response> {
-    user.require(&[Role::Admin])?;
+    user.require_to(Action::Administer)?;
     let too_big = || AppError::TooLarge("Berkas terlalu besar atau terputus (batas 5 MB).".into());
     let mut content = Vec::new();
     while let Some(field) = multipart.next_field().await.map_err(|_| too_big())? {

@@ -1,31 +1,31 @@
 //! Deleting a TPS, saying where its voters go.
 
-use std::collections::HashMap;
-
 use askama::Template;
-use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
 use serde_json::json;
 
-use super::act_as;
-use super::tps::{other_numbers, stale_message, version_of, writable};
+use super::queries;
+use super::refusal::{FormResult, Refusal, settle};
+use super::{TpsPath, act_as};
 use crate::db::audit::{self, Entry};
+use crate::domain::access::Action;
 use crate::domain::format;
 use crate::http::AppState;
 use crate::http::error::Result;
 use crate::http::form::Form;
 use crate::http::layout::Layout;
-use crate::http::session::CurrentUser;
-use crate::read::elections::ElectionQuery;
 use crate::read::places::Place;
+use crate::read::scope::AtFacility;
+use crate::read::stations::station;
 use crate::read::summary::StationSummary;
 
 #[derive(Template)]
 #[template(path = "stations/delete.html")]
-struct DeletePage {
+struct DeletePage<'a> {
     layout: Layout,
-    place: Place,
+    place: &'a Place,
     number: i32,
     version: i32,
     voters: i64,
@@ -35,31 +35,31 @@ struct DeletePage {
     error: Option<String>,
 }
 
+#[derive(Deserialize)]
+pub struct DeleteForm {
+    #[serde(default)]
+    versi: String,
+    /// Another TPS number, or `lepas` to release the voters.
+    #[serde(default)]
+    tujuan: String,
+}
+
 async fn delete_view(
     state: &AppState,
-    user: &CurrentUser,
-    p: Place,
+    at: &AtFacility,
     s: &StationSummary,
     error: Option<String>,
 ) -> Result<String> {
-    let voters = sqlx::query_scalar!(
-        r#"select count(*) as "n!" from voters where station_id = $1"#,
-        s.id
-    )
-    .fetch_one(&state.db)
-    .await?;
-    let others = other_numbers(state, &p, s.id).await?;
-    let base = format!("/fasilitas/{}/tps/{}", p.facility_code, s.tps_number);
-    let q = format!("?pemilihan={}", p.election.slug);
+    let p = &at.place;
     Ok(DeletePage {
-        layout: user.layout(),
+        layout: at.user.layout(),
         place: p,
         number: s.tps_number,
         version: s.version,
-        voters,
-        others,
-        base,
-        q,
+        voters: queries::voters_placed(&state.db, s.id).await?,
+        others: queries::other_numbers(&state.db, p, s.id).await?,
+        base: format!("/fasilitas/{}/tps/{}", p.facility_code, s.tps_number),
+        q: format!("?pemilihan={}", p.election.slug),
         error,
     }
     .render()?)
@@ -67,117 +67,61 @@ async fn delete_view(
 
 pub async fn delete_page(
     State(state): State<AppState>,
-    user: CurrentUser,
-    Path((code, number)): Path<(String, String)>,
-    Query(q): Query<ElectionQuery>,
+    at: AtFacility,
+    Path(tps): Path<TpsPath>,
 ) -> Result<Html<String>> {
-    let (p, s) = writable(&state, &user, &code, &number, &q).await?;
-    Ok(Html(delete_view(&state, &user, p, &s, None).await?))
+    let (_, s) = station(&state, &at.place, &tps.number).await?;
+    at.require_to(Action::WriteStations)?;
+    Ok(Html(delete_view(&state, &at, &s, None).await?))
 }
 
+#[tracing::instrument(skip_all, fields(place = %at.place.facility_code, tps = %tps.number, user = %at.user.username))]
 pub async fn delete(
     State(state): State<AppState>,
-    user: CurrentUser,
-    Path((code, number)): Path<(String, String)>,
-    Query(q): Query<ElectionQuery>,
-    Form(form): Form<HashMap<String, String>>,
+    at: AtFacility,
+    Path(tps): Path<TpsPath>,
+    Form(form): Form<DeleteForm>,
 ) -> Result<Response> {
-    let (p, s) = writable(&state, &user, &code, &number, &q).await?;
-    let target = form.get("tujuan").map(|t| t.trim()).unwrap_or_default();
-    let mut tx = state.db.begin().await?;
-    act_as(&mut tx, Some(user.id), &user.username).await?;
-    let locked = sqlx::query_scalar!(
-        "select version from stations where id = $1 for update",
-        s.id
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    if Some(locked) != version_of(&form) {
-        drop(tx);
-        let html = delete_view(&state, &user, p, &s, Some(stale_message())).await?;
-        return Ok((StatusCode::CONFLICT, Html(html)).into_response());
+    let (_, s) = station(&state, &at.place, &tps.number).await?;
+    at.require_to(Action::WriteStations)?;
+    match settle(remove(&state, &at, &s, &form).await)? {
+        Ok(()) => Ok(Redirect::to(&at.url("")).into_response()),
+        Err(r) => {
+            let html = delete_view(&state, &at, &s, Some(r.message)).await?;
+            Ok((r.status, Html(html)).into_response())
+        }
     }
-    let voters: Vec<i64> = sqlx::query_scalar!(
-        "select id from voters where station_id = $1 for update",
-        s.id
-    )
-    .fetch_all(&mut *tx)
-    .await?;
-    let cap = sqlx::query_scalar!(
-        "select max_voters_per_tps from elections where id = $1",
-        p.election.id
-    )
-    .fetch_one(&mut *tx)
-    .await?;
+}
+
+/// Deletes the TPS after moving or releasing its voters.
+async fn remove(
+    state: &AppState,
+    at: &AtFacility,
+    s: &StationSummary,
+    form: &DeleteForm,
+) -> FormResult<(), ()> {
+    let p = &at.place;
+    let mut tx = state.db.begin().await?;
+    act_as(&mut tx, Some(at.user.id), &at.user.username).await?;
+    let locked = queries::lock_version(&mut tx, s.id).await?;
+    if Some(locked) != form.versi.trim().parse().ok() {
+        return Err(Refusal::stale(()).into());
+    }
+    let voters = queries::lock_voters(&mut tx, s.id).await?;
+    let target = form.tujuan.trim();
     let moved_to = if voters.is_empty() {
         None
     } else if target == "lepas" {
-        sqlx::query!(
-            "update voters set station_id = null, placed_manually = false where station_id = $1",
-            s.id
-        )
-        .execute(&mut *tx)
-        .await?;
+        queries::release_voters(&mut tx, s.id).await?;
         Some("lepas".to_owned())
     } else {
-        let Some(to) = target.parse::<i32>().ok() else {
-            drop(tx);
-            let msg = format!(
-                "TPS ini masih memuat {} pemilih: pilih TPS tujuan mereka, atau lepaskan mereka untuk dialokasikan ulang.",
-                voters.len()
-            );
-            let html = delete_view(&state, &user, p, &s, Some(msg)).await?;
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response());
-        };
-        let dest = sqlx::query!(
-            r#"select s.id, (select count(*) from voters v where v.station_id = s.id) as "n!"
-               from stations s
-               where s.election_id = $1 and s.facility_id = $2 and s.tps_number = $3 and s.id <> $4
-               for update"#,
-            p.election.id,
-            p.facility_id,
-            to,
-            s.id
-        )
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(dest) = dest else {
-            drop(tx);
-            let html = delete_view(
-                &state,
-                &user,
-                p,
-                &s,
-                Some(format!("TPS {to} tidak ada di fasilitas ini.")),
-            )
-            .await?;
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response());
-        };
-        if dest.n + voters.len() as i64 > i64::from(cap) {
-            drop(tx);
-            let msg = format!(
-                "TPS {to} akan berisi {} pemilih, di atas batas {} per TPS. Pilih TPS lain atau lepaskan pemilih untuk dialokasikan ulang.",
-                format::number(dest.n + voters.len() as i64),
-                format::number(cap.into())
-            );
-            let html = delete_view(&state, &user, p, &s, Some(msg)).await?;
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response());
-        }
-        sqlx::query!(
-            "update voters set station_id = $2 where station_id = $1",
-            s.id,
-            dest.id
-        )
-        .execute(&mut *tx)
-        .await?;
+        let to = move_voters_to(&mut tx, p, s, voters.len() as i64, target).await?;
         Some(format!("TPS {to}"))
     };
-    sqlx::query!("delete from stations where id = $1", s.id)
-        .execute(&mut *tx)
-        .await?;
+    queries::delete_station(&mut tx, s.id).await?;
     audit::record(
         &mut tx,
-        &user.actor(),
+        &at.user.actor(),
         Entry::new("station.delete")
             .object("station", s.id)
             .province(Some(p.province_code.clone()))
@@ -190,9 +134,35 @@ pub async fn delete(
     )
     .await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!(
-        "/fasilitas/{}?pemilihan={}",
-        p.facility_code, p.election.slug
-    ))
-    .into_response())
+    Ok(())
+}
+
+/// Moves the `count` voters of `s` to the TPS numbered `target`, within the cap.
+async fn move_voters_to(
+    conn: &mut sqlx::PgConnection,
+    p: &Place,
+    s: &StationSummary,
+    count: i64,
+    target: &str,
+) -> FormResult<i32, ()> {
+    let Some(to) = target.parse::<i32>().ok() else {
+        let msg = format!(
+            "TPS ini masih memuat {count} pemilih: pilih TPS tujuan mereka, atau lepaskan mereka untuk dialokasikan ulang."
+        );
+        return Err(Refusal::invalid(msg, ()).into());
+    };
+    let Some(dest) = queries::lock_destination(conn, p, to, Some(s.id)).await? else {
+        let msg = format!("TPS {to} tidak ada di fasilitas ini.");
+        return Err(Refusal::invalid(msg, ()).into());
+    };
+    if dest.voters + count > i64::from(dest.cap) {
+        let msg = format!(
+            "TPS {to} akan berisi {} pemilih, di atas batas {} per TPS. Pilih TPS lain atau lepaskan pemilih untuk dialokasikan ulang.",
+            format::number(dest.voters + count),
+            format::number(dest.cap.into())
+        );
+        return Err(Refusal::invalid(msg, ()).into());
+    }
+    queries::move_all_voters(conn, s.id, dest.id).await?;
+    Ok(to)
 }

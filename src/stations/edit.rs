@@ -1,33 +1,31 @@
 //! Creating a TPS and editing its number, location and name.
 
-use std::collections::HashMap;
-
 use askama::Template;
-use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::tps::{
-    is_unique_violation, refused, stale_message, tps_url, typed, version_of, writable,
-};
-use super::{act_as, parse_count, parse_location, require_writer};
+use super::queries::{self, Counts, Details};
+use super::refusal::{FormResult, Refusal, Typed, is_unique_violation, settle};
+use super::{TpsPath, act_as, parse_count, parse_location, tps};
 use crate::db::audit::{self, Entry};
+use crate::domain::access::Action;
 use crate::http::AppState;
 use crate::http::error::Result;
 use crate::http::form::Form;
 use crate::http::layout::Layout;
-use crate::http::session::CurrentUser;
-use crate::read::elections::ElectionQuery;
-use crate::read::places::{Place, place};
+use crate::read::places::Place;
+use crate::read::scope::AtFacility;
+use crate::read::stations::station;
+use crate::read::summary::StationSummary;
 
 #[derive(Template)]
 #[template(path = "stations/new.html")]
-struct NewPage {
+struct NewPage<'a> {
     layout: Layout,
-    place: Place,
-    form: NewForm,
+    place: &'a Place,
+    form: &'a NewForm,
     error: Option<String>,
 }
 
@@ -47,22 +45,47 @@ pub struct NewForm {
     dpk: String,
 }
 
-pub async fn new_page(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(code): Path<String>,
-    Query(q): Query<ElectionQuery>,
-) -> Result<Html<String>> {
-    let p = place(&state, &user, &code, &q).await?;
-    require_writer(&user)?;
-    let next = sqlx::query_scalar!(
-        r#"select coalesce(max(tps_number), 0) + 1 as "n!" from stations
-           where election_id = $1 and facility_id = $2"#,
-        p.election.id,
-        p.facility_id
-    )
-    .fetch_one(&state.db)
-    .await?;
+/// The TPS details form of the TPS page.
+#[derive(Deserialize)]
+pub struct DetailsForm {
+    #[serde(default)]
+    versi: String,
+    #[serde(default)]
+    nomor: String,
+    #[serde(default)]
+    lokasi: String,
+    #[serde(default)]
+    nama: String,
+}
+
+impl DetailsForm {
+    /// The fields the user filled in, labelled, for a refused form.
+    fn typed(&self) -> Typed {
+        [
+            ("Nomor TPS", &self.nomor),
+            ("Lokasi", &self.lokasi),
+            ("Nama", &self.nama),
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .map(|(l, v)| (l.to_owned(), v.clone()))
+        .collect()
+    }
+}
+
+fn show_new(at: &AtFacility, form: &NewForm, error: Option<String>) -> Result<String> {
+    Ok(NewPage {
+        layout: at.user.layout(),
+        place: &at.place,
+        form,
+        error,
+    }
+    .render()?)
+}
+
+pub async fn new_page(State(state): State<AppState>, at: AtFacility) -> Result<Html<String>> {
+    at.require_to(Action::WriteStations)?;
+    let next = queries::next_number(&state.db, &at.place).await?;
     let form = NewForm {
         nomor: next.to_string(),
         dpt: "0".into(),
@@ -70,29 +93,11 @@ pub async fn new_page(
         dpk: "0".into(),
         ..NewForm::default()
     };
-    Ok(Html(
-        NewPage {
-            layout: user.layout(),
-            place: p,
-            form,
-            error: None,
-        }
-        .render()?,
-    ))
+    Ok(Html(show_new(&at, &form, None)?))
 }
 
-struct Details {
-    number: i32,
-    location: Option<String>,
-    name: Option<String>,
-}
-
-fn details(
-    p: &Place,
-    nomor: &str,
-    lokasi: &str,
-    nama: &str,
-) -> std::result::Result<Details, String> {
+/// Number, location (a desa of the facility's kab/kota) and name as typed, checked.
+fn details(p: &Place, nomor: &str, lokasi: &str, nama: &str) -> Result<Details, String> {
     let number: i32 = nomor
         .trim()
         .parse()
@@ -123,67 +128,48 @@ fn details(
     })
 }
 
+fn counts(form: &NewForm) -> Result<Counts, String> {
+    let count = |v: &str, what: &str| {
+        parse_count(v).ok_or(format!("{what} harus bilangan bulat 0–100.000."))
+    };
+    Ok((
+        count(&form.dpt, "DPT")?,
+        count(&form.dptb, "DPTb")?,
+        count(&form.dpk, "DPK")?,
+    ))
+}
+
+#[tracing::instrument(skip_all, fields(place = %at.place.facility_code, user = %at.user.username))]
 pub async fn create(
     State(state): State<AppState>,
-    user: CurrentUser,
-    Path(code): Path<String>,
-    Query(q): Query<ElectionQuery>,
+    at: AtFacility,
     Form(form): Form<NewForm>,
 ) -> Result<Response> {
-    let p = place(&state, &user, &code, &q).await?;
-    require_writer(&user)?;
-    let checked = details(&p, &form.nomor, &form.lokasi, &form.nama).and_then(|d| {
-        let count = |v: &str, what: &str| {
-            parse_count(v).ok_or(format!("{what} harus bilangan bulat 0–100.000."))
-        };
-        Ok((
-            d,
-            count(&form.dpt, "DPT")?,
-            count(&form.dptb, "DPTb")?,
-            count(&form.dpk, "DPK")?,
-        ))
-    });
-    let fail = |p: Place, form: NewForm, msg: String| -> Result<Response> {
-        let html = NewPage {
-            layout: user.layout(),
-            place: p,
-            form,
-            error: Some(msg),
-        }
-        .render()?;
-        Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response())
-    };
-    let (d, dpt, dptb, dpk) = match checked {
-        Ok(v) => v,
-        Err(msg) => return fail(p, form, msg),
-    };
+    at.require_to(Action::WriteStations)?;
+    match settle(insert(&state, &at, &form).await)? {
+        Ok(number) => Ok(Redirect::to(&at.url(&format!("/tps/{number}"))).into_response()),
+        Err(r) => Ok((r.status, Html(show_new(&at, &form, Some(r.message))?)).into_response()),
+    }
+}
+
+/// Inserts the TPS; returns its number.
+async fn insert(state: &AppState, at: &AtFacility, form: &NewForm) -> FormResult<i32, ()> {
+    let p = &at.place;
+    let checked =
+        details(p, &form.nomor, &form.lokasi, &form.nama).and_then(|d| Ok((d, counts(form)?)));
+    let (d, (dpt, dptb, dpk)) = checked.map_err(|msg| Refusal::invalid(msg, ()))?;
     let mut tx = state.db.begin().await?;
-    act_as(&mut tx, Some(user.id), &user.username).await?;
-    let inserted = sqlx::query_scalar!(
-        "insert into stations (election_id, facility_id, tps_number, location_code, name, dpt, dptb, dpk)
-         values ($1, $2, $3, $4, $5, $6, $7, $8) returning id",
-        p.election.id,
-        p.facility_id,
-        d.number,
-        d.location,
-        d.name,
-        dpt,
-        dptb,
-        dpk
-    )
-    .fetch_one(&mut *tx)
-    .await;
-    let id = match inserted {
-        Ok(id) => id,
+    act_as(&mut tx, Some(at.user.id), &at.user.username).await?;
+    let id = match queries::insert_station(&mut tx, p, &d, (dpt, dptb, dpk)).await {
         Err(e) if is_unique_violation(&e) => {
             let msg = format!("TPS {} sudah ada di fasilitas ini.", d.number);
-            return fail(p, form, msg);
+            return Err(Refusal::invalid(msg, ()).into());
         }
-        Err(e) => return Err(e.into()),
+        inserted => inserted?,
     };
     audit::record(
         &mut tx,
-        &user.actor(),
+        &at.user.actor(),
         Entry::new("station.create")
             .object("station", id)
             .province(Some(p.province_code.clone()))
@@ -194,86 +180,47 @@ pub async fn create(
     )
     .await?;
     tx.commit().await?;
-    Ok(Redirect::to(&tps_url(&p, d.number)).into_response())
+    Ok(d.number)
 }
 
+#[tracing::instrument(skip_all, fields(place = %at.place.facility_code, tps = %tps.number, user = %at.user.username))]
 pub async fn update(
     State(state): State<AppState>,
-    user: CurrentUser,
-    Path((code, number)): Path<(String, String)>,
-    Query(q): Query<ElectionQuery>,
-    Form(form): Form<HashMap<String, String>>,
+    at: AtFacility,
+    Path(tps): Path<TpsPath>,
+    Form(form): Form<DetailsForm>,
 ) -> Result<Response> {
-    let (p, s) = writable(&state, &user, &code, &number, &q).await?;
-    let field = |k: &str| form.get(k).map(String::as_str).unwrap_or_default();
-    let yours = typed(
-        &form,
-        &[
-            ("nomor", "Nomor TPS".into()),
-            ("lokasi", "Lokasi".into()),
-            ("nama", "Nama".into()),
-        ],
-    );
-    let d = match details(&p, field("nomor"), field("lokasi"), field("nama")) {
-        Ok(d) => d,
-        Err(msg) => {
-            return refused(
-                &state,
-                &user,
-                p,
-                &number,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                msg,
-                yours,
-            )
-            .await;
-        }
-    };
+    let (_, s) = station(&state, &at.place, &tps.number).await?;
+    at.require_to(Action::WriteStations)?;
+    let outcome = change_details(&state, &at, &s, &form).await;
+    tps::answer(&state, &at, &tps.number, outcome).await
+}
+
+/// Saves the details if the TPS is still as the form saw it; returns where to go next.
+async fn change_details(
+    state: &AppState,
+    at: &AtFacility,
+    s: &StationSummary,
+    form: &DetailsForm,
+) -> FormResult<String> {
+    let p = &at.place;
+    let d = details(p, &form.nomor, &form.lokasi, &form.nama)
+        .map_err(|msg| Refusal::invalid(msg, form.typed()))?;
     let mut tx = state.db.begin().await?;
-    act_as(&mut tx, Some(user.id), &user.username).await?;
-    let updated = sqlx::query!(
-        "update stations set tps_number = $3, location_code = $4, name = $5
-         where id = $1 and version = $2",
-        s.id,
-        version_of(&form),
-        d.number,
-        d.location,
-        d.name
-    )
-    .execute(&mut *tx)
-    .await;
-    match updated {
-        Ok(r) if r.rows_affected() == 1 => {}
-        Ok(_) => {
-            return refused(
-                &state,
-                &user,
-                p,
-                &number,
-                StatusCode::CONFLICT,
-                stale_message(),
-                yours,
-            )
-            .await;
-        }
+    act_as(&mut tx, Some(at.user.id), &at.user.username).await?;
+    let version = form.versi.trim().parse().ok();
+    match queries::update_details(&mut tx, s.id, version, &d).await {
+        Ok(true) => {}
+        Ok(false) => return Err(Refusal::stale(form.typed()).into()),
         Err(e) if is_unique_violation(&e) => {
             let msg = format!("TPS {} sudah ada di fasilitas ini.", d.number);
-            return refused(
-                &state,
-                &user,
-                p,
-                &number,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                msg,
-                yours,
-            )
-            .await;
+            return Err(Refusal::invalid(msg, form.typed()).into());
         }
         Err(e) => return Err(e.into()),
     }
     audit::record(
         &mut tx,
-        &user.actor(),
+        &at.user.actor(),
         Entry::new("station.update")
             .object("station", s.id)
             .province(Some(p.province_code.clone()))
@@ -283,5 +230,5 @@ pub async fn update(
     )
     .await?;
     tx.commit().await?;
-    Ok(Redirect::to(&tps_url(&p, d.number)).into_response())
+    Ok(format!("/tps/{}", d.number))
 }

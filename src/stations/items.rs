@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::db::audit::{self, Entry};
-use crate::domain::access::Role;
+use crate::domain::access::Action;
 use crate::http::AppState;
 use crate::http::error::{AppError, Result};
 use crate::http::layout::Layout;
@@ -56,7 +56,7 @@ async fn render(
     Ok(ItemsPage {
         layout: user.layout(),
         election,
-        is_admin: user.role == Role::Admin,
+        is_admin: user.may(Action::Administer),
         items,
         label,
         error,
@@ -87,13 +87,14 @@ pub struct AddForm {
     wajib: Option<String>,
 }
 
+#[tracing::instrument(skip_all, fields(user = %user.username))]
 pub async fn add(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(q): Query<ElectionQuery>,
     Form(form): Form<AddForm>,
 ) -> Result<Response> {
-    user.require(&[Role::Admin])?;
+    user.require_to(Action::Administer)?;
     let election = elections::selected(&state.db, &q)
         .await?
         .ok_or(AppError::NotFound)?;

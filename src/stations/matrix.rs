@@ -2,15 +2,15 @@
 //! staff see at a glance where to call.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::Html;
 
 use crate::domain::format;
 use crate::http::AppState;
-use crate::http::error::{AppError, Result};
+use crate::http::error::Result;
 use crate::http::layout::Layout;
-use crate::http::session::CurrentUser;
-use crate::read::elections::{self, Election, ElectionQuery};
+use crate::read::elections::Election;
+use crate::read::scope::AtProvince;
 use crate::read::summary::{self, Filter, Rules};
 
 pub struct Cell {
@@ -42,16 +42,11 @@ struct MatrixPage {
     percent: String,
 }
 
-pub async fn page(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(code): Path<String>,
-    Query(q): Query<ElectionQuery>,
-) -> Result<Html<String>> {
-    let name = crate::read::places::province_name(&state.db, &user, &code).await?;
-    let election = elections::selected(&state.db, &q)
-        .await?
-        .ok_or(AppError::NotFound)?;
+pub async fn page(State(state): State<AppState>, at: AtProvince) -> Result<Html<String>> {
+    let election = at.election()?.clone();
+    let AtProvince {
+        user, code, name, ..
+    } = at;
     let mut conn = state.db.acquire().await?;
     let rules = Rules::load(&mut conn, election.id).await?;
     let all = summary::load(

@@ -2,7 +2,11 @@
 //! history, voters placed on them, ballots per voter and per TPS, readiness, the printable
 //! list, dapils (reference data) and the `loksus export stations` file.
 //!
-//! Everyone in scope reads; admins and kanwil staff of the province write.
+//! Everyone in scope reads; who writes is `Action::WriteStations` (TPS, counts, readiness,
+//! ballots, allocation) and `Action::Administer` (dapils, checklist items). Handlers take
+//! the scope extractors (`AtFacility`, `AtProvince`), so a place outside the user's scope
+//! is a 404 before any role check (403). A form that cannot be saved is a
+//! [`refusal::Refusal`]: the page again, with the message and what the user typed.
 
 mod allocate;
 mod checklist;
@@ -14,16 +18,17 @@ pub mod export;
 mod items;
 mod matrix;
 mod print;
+mod queries;
+mod refusal;
 mod tps;
+mod views;
 
 use axum::Router;
 use axum::routing::{get, post};
+use serde::Deserialize;
 use sqlx::PgConnection;
 
-use crate::domain::access::Role;
 use crate::http::AppState;
-use crate::http::error::Result;
-use crate::http::session::CurrentUser;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -60,14 +65,11 @@ pub fn router() -> Router<AppState> {
         .route("/admin/kesiapan", get(items::page).post(items::add))
 }
 
-/// Admins and the kanwil staff of the facility's province change TPS (the scope was checked
-/// by [`place`]).
-pub fn require_writer(user: &CurrentUser) -> Result<()> {
-    user.require(&[Role::Admin, Role::Kanwil])
-}
-
-pub fn can_write(user: &CurrentUser) -> bool {
-    matches!(user.role, Role::Admin | Role::Kanwil)
+/// The `{number}` of a TPS route (the facility comes with the scope extractor); an unknown
+/// or malformed number is a 404 when the TPS is looked up.
+#[derive(Deserialize)]
+pub struct TpsPath {
+    number: String,
 }
 
 /// Names the writer of this transaction for the count-history trigger.

@@ -2,15 +2,15 @@
 //! (A4, NIK masked except the last four digits, a signature column).
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::Html;
 
+use super::TpsPath;
 use crate::domain::format;
 use crate::http::AppState;
 use crate::http::error::Result;
-use crate::http::session::CurrentUser;
-use crate::read::elections::ElectionQuery;
-use crate::read::places::{Place, place};
+use crate::read::places::Place;
+use crate::read::scope::AtFacility;
 use crate::read::stations::{VoterLine, station, voters_on};
 use crate::read::summary::StationSummary;
 
@@ -27,12 +27,10 @@ struct PrintPage {
 
 pub async fn page(
     State(state): State<AppState>,
-    user: CurrentUser,
-    Path((code, number)): Path<(String, String)>,
-    Query(q): Query<ElectionQuery>,
+    AtFacility { place: p, .. }: AtFacility,
+    Path(tps): Path<TpsPath>,
 ) -> Result<Html<String>> {
-    let p = place(&state, &user, &code, &q).await?;
-    let (rules, s) = station(&state, &p, &number).await?;
+    let (rules, s) = station(&state, &p, &tps.number).await?;
     let voters = voters_on(&state.db, &rules, &s).await?;
     Ok(Html(
         PrintPage {

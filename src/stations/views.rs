@@ -1,0 +1,178 @@
+//! The TPS page and what it shows: ballots, the checklist, the counts' history, and a form
+//! that was not saved (formatting only; the handlers in `tps`, `edit`, `checklist` fill it).
+
+use askama::Template;
+
+use super::queries::CountChange;
+use super::refusal::Refusal;
+use crate::domain::format;
+use crate::domain::readiness::Status;
+use crate::http::layout::Layout;
+use crate::read::places::Place;
+use crate::read::stations::VoterLine;
+use crate::read::summary::{BallotLine, ItemState, StationSummary};
+
+pub struct BallotView {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub entitled: String,
+    pub reserve: String,
+    pub needed: String,
+    pub received: i64,
+    pub shortage: i64,
+}
+
+impl From<&BallotLine> for BallotView {
+    fn from(b: &BallotLine) -> Self {
+        BallotView {
+            key: b.ballot_type.as_str(),
+            label: b.ballot_type.label(),
+            entitled: format::number(b.entitled),
+            reserve: format::number(b.reserve),
+            needed: format::number(b.needed),
+            received: b.received,
+            shortage: b.shortage(),
+        }
+    }
+}
+
+pub struct ItemView {
+    pub id: i64,
+    pub label: String,
+    pub required: bool,
+    pub auto: bool,
+    pub status: &'static str,
+    pub status_label: &'static str,
+    pub note: String,
+    pub who: String,
+}
+
+impl From<&ItemState> for ItemView {
+    fn from(i: &ItemState) -> Self {
+        ItemView {
+            id: i.item_id,
+            label: i.label.clone(),
+            required: i.required,
+            auto: i.auto.is_some(),
+            status: i.status.as_str(),
+            status_label: i.status.label(),
+            note: i.note.clone(),
+            who: match (&i.actor, i.updated_at) {
+                (Some(a), Some(t)) => format!("{a}, {}", format::datetime(t)),
+                _ => String::new(),
+            },
+        }
+    }
+}
+
+pub struct HistoryLine {
+    pub when: String,
+    pub actor: String,
+    pub dpt: String,
+    pub dptb: String,
+    pub dpk: String,
+}
+
+impl From<CountChange> for HistoryLine {
+    fn from(h: CountChange) -> Self {
+        let change = |before: Option<i32>, after: i32| match before {
+            Some(b) if b != after => format!(
+                "{} → {}",
+                format::number(b.into()),
+                format::number(after.into())
+            ),
+            Some(_) => format::number(after.into()),
+            None => format!("awal {}", format::number(after.into())),
+        };
+        HistoryLine {
+            when: format::datetime(h.changed_at),
+            actor: h.actor,
+            dpt: change(h.dpt_before, h.dpt),
+            dptb: change(h.dptb_before, h.dptb),
+            dpk: change(h.dpk_before, h.dpk),
+        }
+    }
+}
+
+/// What the user typed into a form that could not be saved.
+pub struct Unsaved {
+    pub message: String,
+    pub values: Vec<(String, String)>,
+}
+
+impl From<Refusal> for Unsaved {
+    fn from(r: Refusal) -> Self {
+        Unsaved {
+            message: r.message,
+            values: r.typed,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "stations/tps.html")]
+pub struct TpsPage {
+    pub layout: Layout,
+    pub place: Place,
+    pub s: StationSummary,
+    pub can_write: bool,
+    pub ready: bool,
+    pub ready_items: usize,
+    pub ballots: Vec<BallotView>,
+    pub items: Vec<ItemView>,
+    pub statuses: [Status; 3],
+    pub voters: Vec<VoterLine>,
+    pub others: Vec<i32>,
+    pub history: Vec<HistoryLine>,
+    pub unsaved: Option<Unsaved>,
+    pub base: String,
+    pub q: String,
+}
+
+/// What the TPS page needs beyond the summary.
+pub struct TpsExtras {
+    pub layout: Layout,
+    pub can_write: bool,
+    pub voters: Vec<VoterLine>,
+    pub others: Vec<i32>,
+    pub history: Vec<CountChange>,
+    pub unsaved: Option<Unsaved>,
+}
+
+impl TpsPage {
+    pub fn new(place: Place, s: StationSummary, x: TpsExtras) -> TpsPage {
+        TpsPage {
+            layout: x.layout,
+            can_write: x.can_write,
+            ready: s.ready(),
+            ready_items: s.ready_items(),
+            ballots: s.ballots.iter().map(BallotView::from).collect(),
+            items: s.items.iter().map(ItemView::from).collect(),
+            statuses: Status::ALL,
+            voters: x.voters,
+            others: x.others,
+            history: x.history.into_iter().map(HistoryLine::from).collect(),
+            unsaved: x.unsaved,
+            base: format!("/fasilitas/{}/tps/{}", place.facility_code, s.tps_number),
+            q: format!("?pemilihan={}", place.election.slug),
+            place,
+            s,
+        }
+    }
+}
+
+/// `label (catatan)`-style pairs of the fields of `form` the user filled in, for a refused
+/// form: `fields` lists each field's name and label.
+pub fn typed<'a>(
+    value: impl Fn(&str) -> Option<&'a String>,
+    fields: impl IntoIterator<Item = (String, String)>,
+) -> Vec<(String, String)> {
+    fields
+        .into_iter()
+        .filter_map(|(key, label)| {
+            value(&key)
+                .filter(|v| !v.trim().is_empty())
+                .map(|v| (label, v.clone()))
+        })
+        .collect()
+}
