@@ -49,7 +49,7 @@ impl<T> Refusal<T> {
 
 /// Why a form's step did not finish: refused (the form is shown again) or failed.
 pub enum Rejected<T = Typed> {
-    Refused(Refusal<T>),
+    Refused(Box<Refusal<T>>),
     Failed(AppError),
 }
 
@@ -57,7 +57,7 @@ pub type FormResult<R, T = Typed> = std::result::Result<R, Rejected<T>>;
 
 impl<T> From<Refusal<T>> for Rejected<T> {
     fn from(r: Refusal<T>) -> Self {
-        Rejected::Refused(r)
+        Rejected::Refused(Box::new(r))
     }
 }
 
@@ -78,7 +78,7 @@ impl<T> From<sqlx::Error> for Rejected<T> {
 pub fn settle<R, T>(outcome: FormResult<R, T>) -> Result<std::result::Result<R, Refusal<T>>> {
     match outcome {
         Ok(r) => Ok(Ok(r)),
-        Err(Rejected::Refused(r)) => Ok(Err(r)),
+        Err(Rejected::Refused(r)) => Ok(Err(*r)),
         Err(Rejected::Failed(e)) => Err(e),
     }
 }
