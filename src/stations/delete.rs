@@ -108,15 +108,23 @@ async fn remove(
         return Err(Refusal::stale(()).into());
     }
     let voters = queries::lock_voters(&mut tx, s.id).await?;
-    let target = form.tujuan.trim();
-    let moved_to = if voters.is_empty() {
-        None
-    } else if target == "lepas" {
-        queries::release_voters(&mut tx, s.id).await?;
-        Some("lepas".to_owned())
-    } else {
-        let to = move_voters_to(&mut tx, p, s, voters.len() as i64, target).await?;
-        Some(format!("TPS {to}"))
+    let count = voters.len() as i64;
+    let moved_to = match (count, VotersGo::parse(&form.tujuan)) {
+        (0, _) => None,
+        (_, VotersGo::Released) => {
+            queries::release_voters(&mut tx, s.id).await?;
+            Some("lepas".to_owned())
+        }
+        (_, VotersGo::To(to)) => {
+            move_voters_to(&mut tx, p, s, count, to).await?;
+            Some(format!("TPS {to}"))
+        }
+        (_, VotersGo::Unchosen) => {
+            let msg = format!(
+                "TPS ini masih memuat {count} pemilih: pilih TPS tujuan mereka, atau lepaskan mereka untuk dialokasikan ulang."
+            );
+            return Err(Refusal::invalid(msg, ()).into());
+        }
     };
     queries::delete_station(&mut tx, s.id).await?;
     audit::record(
@@ -137,20 +145,31 @@ async fn remove(
     Ok(())
 }
 
-/// Moves the `count` voters of `s` to the TPS numbered `target`, within the cap.
+/// Where the voters of a deleted TPS go, as the form's `tujuan` says.
+enum VotersGo {
+    /// `lepas`: off any TPS, to be allocated again.
+    Released,
+    To(i32),
+    Unchosen,
+}
+
+impl VotersGo {
+    fn parse(tujuan: &str) -> VotersGo {
+        match tujuan.trim() {
+            "lepas" => VotersGo::Released,
+            t => t.parse().map_or(VotersGo::Unchosen, VotersGo::To),
+        }
+    }
+}
+
+/// Moves the `count` voters of `s` to TPS `to` of the place, within the cap.
 async fn move_voters_to(
     conn: &mut sqlx::PgConnection,
     p: &Place,
     s: &StationSummary,
     count: i64,
-    target: &str,
-) -> FormResult<i32, ()> {
-    let Some(to) = target.parse::<i32>().ok() else {
-        let msg = format!(
-            "TPS ini masih memuat {count} pemilih: pilih TPS tujuan mereka, atau lepaskan mereka untuk dialokasikan ulang."
-        );
-        return Err(Refusal::invalid(msg, ()).into());
-    };
+    to: i32,
+) -> FormResult<(), ()> {
     let Some(dest) = queries::lock_destination(conn, p, to, Some(s.id)).await? else {
         let msg = format!("TPS {to} tidak ada di fasilitas ini.");
         return Err(Refusal::invalid(msg, ()).into());
@@ -164,5 +183,5 @@ async fn move_voters_to(
         return Err(Refusal::invalid(msg, ()).into());
     }
     queries::move_all_voters(conn, s.id, dest.id).await?;
-    Ok(to)
+    Ok(())
 }

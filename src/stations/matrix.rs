@@ -11,7 +11,7 @@ use crate::http::error::Result;
 use crate::http::layout::Layout;
 use crate::read::elections::Election;
 use crate::read::scope::AtProvince;
-use crate::read::summary::{self, Filter, Rules};
+use crate::read::summary::{self, Filter, Rules, StationSummary};
 
 pub struct Cell {
     pub number: i32,
@@ -42,49 +42,11 @@ struct MatrixPage {
     percent: String,
 }
 
-pub async fn page(State(state): State<AppState>, at: AtProvince) -> Result<Html<String>> {
-    let election = at.election()?.clone();
-    let AtProvince {
-        user, code, name, ..
-    } = at;
-    let mut conn = state.db.acquire().await?;
-    let rules = Rules::load(&mut conn, election.id).await?;
-    let all = summary::load(
-        &mut conn,
-        &rules,
-        Filter {
-            province: Some(&code),
-            facility: user.facility_filter(),
-            ..Filter::default()
-        },
-    )
-    .await?;
-    let facilities = sqlx::query!(
-        "select code, name from facilities
-         where province_code = $1 and ($2::bigint is null or id = $2) order by name",
-        code,
-        user.facility_filter()
-    )
-    .fetch_all(&state.db)
-    .await?;
-    let mut rows: Vec<Row> = facilities
-        .into_iter()
-        .map(|f| Row {
-            code: f.code,
-            name: f.name,
-            ready: 0,
-            cells: Vec::new(),
-        })
-        .collect();
-    for s in &all {
-        let Some(row) = rows.iter_mut().find(|r| r.code == s.facility_code) else {
-            continue;
-        };
-        let ready = s.ready();
-        row.ready += usize::from(ready);
-        row.cells.push(Cell {
+impl From<&StationSummary> for Cell {
+    fn from(s: &StationSummary) -> Self {
+        Cell {
             number: s.tps_number,
-            ready,
+            ready: s.ready(),
             score: format!("{}/{}", s.ready_items(), s.items.len()),
             missing: s.missing().map(|i| i.short_label.clone()).collect(),
             shortage: match (s.voters, s.shortage()) {
@@ -96,8 +58,68 @@ pub async fn page(State(state): State<AppState>, at: AtProvince) -> Result<Html<
                 0 => String::new(),
                 n => format!("{} pemilih: surat suara belum pasti", format::number(n)),
             },
-        });
+        }
     }
+}
+
+/// One row per facility `(code, name)`, its TPS as cells.
+fn rows(facilities: Vec<(String, String)>, all: &[StationSummary]) -> Vec<Row> {
+    let mut rows: Vec<Row> = facilities
+        .into_iter()
+        .map(|(code, name)| Row {
+            code,
+            name,
+            ready: 0,
+            cells: Vec::new(),
+        })
+        .collect();
+    for s in all {
+        let Some(row) = rows.iter_mut().find(|r| r.code == s.facility_code) else {
+            continue;
+        };
+        let cell = Cell::from(s);
+        row.ready += usize::from(cell.ready);
+        row.cells.push(cell);
+    }
+    rows
+}
+
+/// The facilities of province `code` (or only `facility`), by name.
+async fn facilities(
+    pool: &sqlx::PgPool,
+    code: &str,
+    facility: Option<i64>,
+) -> sqlx::Result<Vec<(String, String)>> {
+    Ok(sqlx::query!(
+        "select code, name from facilities
+         where province_code = $1 and ($2::bigint is null or id = $2) order by name",
+        code,
+        facility
+    )
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|f| (f.code, f.name))
+    .collect())
+}
+
+pub async fn page(State(state): State<AppState>, at: AtProvince) -> Result<Html<String>> {
+    let election = at.election()?.clone();
+    let AtProvince {
+        user, code, name, ..
+    } = at;
+    let mut conn = state.db.acquire().await?;
+    let rules = Rules::load(&mut conn, election.id).await?;
+    let filter = Filter {
+        province: Some(&code),
+        facility: user.facility_filter(),
+        ..Filter::default()
+    };
+    let all = summary::load(&mut conn, &rules, filter).await?;
+    let rows = rows(
+        facilities(&state.db, &code, user.facility_filter()).await?,
+        &all,
+    );
     let ready = all.iter().filter(|s| s.ready()).count();
     Ok(Html(
         MatrixPage {

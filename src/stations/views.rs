@@ -161,8 +161,8 @@ impl TpsPage {
     }
 }
 
-/// `label (catatan)`-style pairs of the fields of `form` the user filled in, for a refused
-/// form: `fields` lists each field's name and label.
+/// The fields the user filled in, as `(label, value)` pairs for a refused form: `fields`
+/// lists each field's name and label, `value` looks a field up in the form.
 pub fn typed<'a>(
     value: impl Fn(&str) -> Option<&'a String>,
     fields: impl IntoIterator<Item = (String, String)>,

@@ -32,14 +32,11 @@ pub struct Imported {
     pub regions: usize,
 }
 
-/// Replaces the dapils of every (election, contest) the rows name. Run it in a transaction.
-#[tracing::instrument(skip_all, fields(rows = rows.len(), user = %actor.name))]
-pub async fn import(
+/// The id of each election the rows name; the rows naming an unknown one as errors.
+async fn elections_of(
     conn: &mut PgConnection,
-    actor: &Actor,
     rows: &[DapilRow],
-    illustrative: bool,
-) -> std::result::Result<Imported, ImportError> {
+) -> Result<HashMap<String, i64>, ImportError> {
     let slugs: Vec<String> = rows
         .iter()
         .map(|r| r.election.clone())
@@ -66,9 +63,62 @@ pub async fn import(
             )
         })
         .collect();
-    if !unknown.is_empty() {
-        return Err(ImportError::Rows(unknown));
+    if unknown.is_empty() {
+        Ok(known)
+    } else {
+        Err(ImportError::Rows(unknown))
     }
+}
+
+/// Replaces the dapils of one (election, contest) with `dapils`.
+async fn replace(
+    conn: &mut PgConnection,
+    (election_id, contest): (i64, &str),
+    dapils: &DapilRegions,
+    illustrative: bool,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "delete from dapils where election_id = $1 and contest = $2",
+        election_id,
+        contest
+    )
+    .execute(&mut *conn)
+    .await?;
+    for ((code, name), regions) in dapils {
+        let id = sqlx::query_scalar!(
+            "insert into dapils (election_id, contest, code, name, illustrative)
+                 values ($1, $2, $3, $4, $5) returning id",
+            election_id,
+            contest,
+            code,
+            name,
+            illustrative
+        )
+        .fetch_one(&mut *conn)
+        .await?;
+        sqlx::query!(
+            "insert into dapil_regions (dapil_id, election_id, contest, region_code)
+                 select $1, $2, $3, unnest($4::text[])",
+            id,
+            election_id,
+            contest,
+            regions
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Replaces the dapils of every (election, contest) the rows name. Run it in a transaction.
+#[tracing::instrument(skip_all, fields(rows = rows.len(), user = %actor.name))]
+pub async fn import(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    rows: &[DapilRow],
+    illustrative: bool,
+) -> Result<Imported, ImportError> {
+    let known = elections_of(conn, rows).await?;
     let mut groups: BTreeMap<(i64, &'static str), DapilRegions> = BTreeMap::new();
     for r in rows {
         groups
@@ -83,46 +133,17 @@ pub async fn import(
         regions: 0,
     };
     for ((election_id, contest), dapils) in &groups {
-        sqlx::query!(
-            "delete from dapils where election_id = $1 and contest = $2",
-            election_id,
-            contest
-        )
-        .execute(&mut *conn)
-        .await?;
-        for ((code, name), regions) in dapils {
-            let id = sqlx::query_scalar!(
-                "insert into dapils (election_id, contest, code, name, illustrative)
-                 values ($1, $2, $3, $4, $5) returning id",
-                election_id,
-                contest,
-                code,
-                name,
-                illustrative
-            )
-            .fetch_one(&mut *conn)
-            .await?;
-            sqlx::query!(
-                "insert into dapil_regions (dapil_id, election_id, contest, region_code)
-                 select $1, $2, $3, unnest($4::text[])",
-                id,
-                election_id,
-                contest,
-                regions
-            )
-            .execute(&mut *conn)
-            .await?;
-            total.dapils += 1;
-            total.regions += regions.len();
-        }
+        replace(conn, (*election_id, contest), dapils, illustrative).await?;
+        let regions = dapils.values().map(Vec::len).sum::<usize>();
+        total.dapils += dapils.len();
+        total.regions += regions;
         audit::record(
             conn,
             actor,
             Entry::new("dapil.import")
                 .object("election", election_id)
                 .after(json!({ "contest": contest, "dapils": dapils.len(),
-                               "regions": dapils.values().map(Vec::len).sum::<usize>(),
-                               "illustrative": illustrative })),
+                               "regions": regions, "illustrative": illustrative })),
         )
         .await?;
     }

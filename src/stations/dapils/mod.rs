@@ -116,7 +116,8 @@ pub async fn upload(
     }
 }
 
-/// Reads and imports the file, or refuses it (422) with the rows it rejects.
+/// Reads and imports the file, or refuses it (422) with the rows it rejects (the page lists
+/// them, so the refusal's message stays empty).
 async fn import_file(
     state: &AppState,
     user: &CurrentUser,

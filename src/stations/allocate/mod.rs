@@ -8,7 +8,11 @@ use serde::Deserialize;
 use serde_json::json;
 use sqlx::PgConnection;
 
-use super::{TpsPath, queries};
+mod queries;
+
+use self::queries::RollVoter;
+use super::TpsPath;
+use super::queries as tps_queries;
 use crate::db::audit::{self, Actor, Entry};
 use crate::domain::access::Action;
 use crate::domain::allocation::{self, Station};
@@ -28,64 +32,35 @@ pub struct Outcome {
     pub missing_stations: usize,
 }
 
-/// Places the eligible voters of a facility's roll on its TPS, in one transaction.
-#[tracing::instrument(skip_all, fields(place = %p.facility_code, election = %p.election.slug, user = %actor.name))]
-pub async fn allocate(conn: &mut PgConnection, actor: &Actor, p: &Place) -> Result<Outcome> {
-    let cap = sqlx::query_scalar!(
-        "select max_voters_per_tps from elections where id = $1",
-        p.election.id
-    )
-    .fetch_one(&mut *conn)
-    .await?;
-    // Locks the TPS (and so the allocation) of this facility against a concurrent run.
-    let stations = sqlx::query_scalar!(
-        "select id from stations where election_id = $1 and facility_id = $2
-         order by tps_number for update",
-        p.election.id,
-        p.facility_id
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    let voters = sqlx::query!(
-        r#"select v.id, v.station_id,
-                  cardinality(voter_reasons(v.birth_date, v.marital_status, v.rights_revoked,
-                      v.release_date, v.nik, v.nik_flag, v.home_region_code,
-                      e.voting_day, e.kind, e.region_code)) = 0 as "eligible!"
-           from voters v join elections e on e.id = v.election_id
-           where v.election_id = $1 and v.facility_id = $2 and v.status = 'active'
-           order by v.placed_manually desc, v.name, v.id"#,
-        p.election.id,
-        p.facility_id
-    )
-    .fetch_all(&mut *conn)
-    .await?;
+/// The TPS of the place with the voters on them now, in the order they keep their place.
+fn current(stations: &[i64], voters: &[RollVoter]) -> Vec<Station> {
     let mut on: HashMap<i64, Vec<i64>> = stations.iter().map(|id| (*id, Vec::new())).collect();
-    for v in &voters {
+    for v in voters {
         if let Some(s) = v.station_id.and_then(|s| on.get_mut(&s)) {
             s.push(v.id);
         }
     }
-    let current: Vec<Station> = stations
+    stations
         .iter()
         .map(|id| Station {
             id: *id,
             voters: on.remove(id).unwrap_or_default(),
         })
-        .collect();
+        .collect()
+}
+
+/// Places the eligible voters of a facility's roll on its TPS, in one transaction: load,
+/// the pure rule ([`allocation::allocate`]), write.
+#[tracing::instrument(skip_all, fields(place = %p.facility_code, election = %p.election.slug, user = %actor.name))]
+pub async fn allocate(conn: &mut PgConnection, actor: &Actor, p: &Place) -> Result<Outcome> {
+    let cap = queries::voters_cap(conn, p.election.id).await?;
+    // Locks the TPS (and so the allocation) of this facility against a concurrent run.
+    let stations = queries::lock_stations(conn, p).await?;
+    let voters = queries::roll(conn, p).await?;
     let eligible: Vec<i64> = voters.iter().filter(|v| v.eligible).map(|v| v.id).collect();
     let cap = usize::try_from(cap).unwrap_or(1);
-    let a = allocation::allocate(&current, &eligible, cap);
-    let (ids, targets): (Vec<i64>, Vec<Option<i64>>) = a.moves.iter().copied().unzip();
-    sqlx::query!(
-        "update voters v set station_id = m.station_id,
-                placed_manually = v.placed_manually and m.station_id is not null
-         from unnest($1::bigint[], $2::bigint[]) as m (id, station_id)
-         where v.id = m.id",
-        &ids,
-        &targets as &[Option<i64>]
-    )
-    .execute(&mut *conn)
-    .await?;
+    let a = allocation::allocate(&current(&stations, &voters), &eligible, cap);
+    queries::apply(conn, &a.moves).await?;
     let outcome = Outcome {
         eligible: eligible.len(),
         moved: a.moves.len(),
@@ -151,7 +126,7 @@ pub async fn move_voter(
         .and_then(|v| v.parse().ok())
         .ok_or_else(|| AppError::BadRequest("Pilih TPS tujuan.".into()))?;
     let mut tx = state.db.begin().await?;
-    let dest = queries::lock_destination(&mut tx, p, to, None)
+    let dest = tps_queries::lock_destination(&mut tx, p, to, None)
         .await?
         .ok_or_else(|| AppError::BadRequest(format!("TPS {to} tidak ada di fasilitas ini.")))?;
     if dest.voters >= i64::from(dest.cap) {
@@ -161,7 +136,7 @@ pub async fn move_voter(
             format::number(dest.cap.into())
         )));
     }
-    if !queries::move_voter(&mut tx, voter, s.id, dest.id).await? {
+    if !tps_queries::move_voter(&mut tx, voter, s.id, dest.id).await? {
         return Err(AppError::BadRequest(
             "Pemilih ini tidak (lagi) terdaftar di TPS ini; muat ulang halaman.".into(),
         ));

@@ -1,0 +1,69 @@
+//! The SQL of the allocation: the facility's TPS, locked, and its roll; the moves written in
+//! one statement.
+
+use sqlx::PgConnection;
+
+use crate::read::places::Place;
+
+pub async fn voters_cap(conn: &mut PgConnection, election_id: i64) -> sqlx::Result<i32> {
+    sqlx::query_scalar!(
+        "select max_voters_per_tps from elections where id = $1",
+        election_id
+    )
+    .fetch_one(conn)
+    .await
+}
+
+/// The TPS of the place by number, locked against a concurrent allocation.
+pub async fn lock_stations(conn: &mut PgConnection, p: &Place) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar!(
+        "select id from stations where election_id = $1 and facility_id = $2
+         order by tps_number for update",
+        p.election.id,
+        p.facility_id
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// An active voter of the roll, where they are placed and whether they may vote.
+pub struct RollVoter {
+    pub id: i64,
+    pub station_id: Option<i64>,
+    pub eligible: bool,
+}
+
+/// The active voters of the place: placed by hand first, then by name.
+pub async fn roll(conn: &mut PgConnection, p: &Place) -> sqlx::Result<Vec<RollVoter>> {
+    sqlx::query_as!(
+        RollVoter,
+        r#"select v.id, v.station_id,
+                  cardinality(voter_reasons(v.birth_date, v.marital_status, v.rights_revoked,
+                      v.release_date, v.nik, v.nik_flag, v.home_region_code,
+                      e.voting_day, e.kind, e.region_code)) = 0 as "eligible!"
+           from voters v join elections e on e.id = v.election_id
+           where v.election_id = $1 and v.facility_id = $2 and v.status = 'active'
+           order by v.placed_manually desc, v.name, v.id"#,
+        p.election.id,
+        p.facility_id
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// Writes the moves `(voter, TPS or none)`; a voter taken off a TPS is no longer placed by
+/// hand.
+pub async fn apply(conn: &mut PgConnection, moves: &[(i64, Option<i64>)]) -> sqlx::Result<()> {
+    let (ids, targets): (Vec<i64>, Vec<Option<i64>>) = moves.iter().copied().unzip();
+    sqlx::query!(
+        "update voters v set station_id = m.station_id,
+                placed_manually = v.placed_manually and m.station_id is not null
+         from unnest($1::bigint[], $2::bigint[]) as m (id, station_id)
+         where v.id = m.id",
+        &ids,
+        &targets as &[Option<i64>]
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
