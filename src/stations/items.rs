@@ -3,11 +3,12 @@
 use crate::http::form::Form;
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::json;
 
+use super::queries::{self, NewItem};
+use super::refusal::{FormResult, Refusal, settle};
 use crate::db::audit::{self, Entry};
 use crate::domain::access::Action;
 use crate::http::AppState;
@@ -40,19 +41,15 @@ async fn render(
     label: String,
     error: Option<String>,
 ) -> Result<String> {
-    let items = sqlx::query!(
-        "select label, required, auto from readiness_items where election_id = $1 order by position, id",
-        election.id
-    )
-    .fetch_all(&state.db)
-    .await?
-    .into_iter()
-    .map(|i| ItemView {
-        label: i.label,
-        required: i.required,
-        auto: i.auto.is_some(),
-    })
-    .collect();
+    let items = queries::checklist(&state.db, election.id)
+        .await?
+        .into_iter()
+        .map(|i| ItemView {
+            label: i.label,
+            required: i.required,
+            auto: i.auto.is_some(),
+        })
+        .collect();
     Ok(ItemsPage {
         layout: user.layout(),
         election,
@@ -98,44 +95,50 @@ pub async fn add(
     let election = elections::selected(&state.db, &q)
         .await?
         .ok_or(AppError::NotFound)?;
-    let label = form.label.trim().to_owned();
-    if label.is_empty() || label.chars().count() > 200 {
-        let html = render(
-            &state,
-            &user,
-            election,
-            form.label,
-            Some("Nama butir wajib diisi (paling banyak 200 karakter).".into()),
-        )
-        .await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response());
+    match settle(insert(&state, &user, &election, &form).await)? {
+        Ok(()) => {
+            let to = format!("/admin/kesiapan?pemilihan={}", election.slug);
+            Ok(Redirect::to(&to).into_response())
+        }
+        Err(r) => {
+            let html = render(&state, &user, election, r.typed, Some(r.message)).await?;
+            Ok((r.status, Html(html)).into_response())
+        }
     }
-    let required = form.wajib.is_some();
+}
+
+/// Adds the item at the end of the checklist, or refuses a bad label (422) with what was
+/// typed.
+async fn insert(
+    state: &AppState,
+    user: &CurrentUser,
+    election: &Election,
+    form: &AddForm,
+) -> FormResult<(), String> {
+    let label = form.label.trim();
+    if label.is_empty() || label.chars().count() > 200 {
+        let msg = "Nama butir wajib diisi (paling banyak 200 karakter).";
+        return Err(Refusal::invalid(msg, form.label.clone()).into());
+    }
     let short: String = match form.singkat.trim() {
         "" => label.chars().take(24).collect(),
         s => s.chars().take(24).collect(),
     };
-    let mut tx = state.db.begin().await?;
-    let id = sqlx::query_scalar!(
-        "insert into readiness_items (election_id, key, label, short_label, required, position)
-         select $1, 'tambahan_' || (count(*) + 1), $2, $4, $3, coalesce(max(position), 0) + 1
-         from readiness_items where election_id = $1
-         returning id",
-        election.id,
+    let item = NewItem {
         label,
-        required,
-        short
-    )
-    .fetch_one(&mut *tx)
-    .await?;
+        short_label: &short,
+        required: form.wajib.is_some(),
+    };
+    let mut tx = state.db.begin().await?;
+    let id = queries::insert_item(&mut tx, election.id, &item).await?;
     audit::record(
         &mut tx,
         &user.actor(),
         Entry::new("readiness_item.create")
             .object("readiness_item", id)
-            .after(json!({ "election": election.slug, "label": label, "required": required })),
+            .after(json!({ "election": election.slug, "label": label, "required": item.required })),
     )
     .await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/admin/kesiapan?pemilihan={}", election.slug)).into_response())
+    Ok(())
 }

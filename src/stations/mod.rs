@@ -23,10 +23,11 @@ mod refusal;
 mod tps;
 mod views;
 
+pub use self::queries::act_as;
+
 use axum::Router;
 use axum::routing::{get, post};
 use serde::Deserialize;
-use sqlx::PgConnection;
 
 use crate::http::AppState;
 
@@ -70,18 +71,6 @@ pub fn router() -> Router<AppState> {
 #[derive(Deserialize)]
 pub struct TpsPath {
     number: String,
-}
-
-/// Names the writer of this transaction for the count-history trigger.
-pub async fn act_as(conn: &mut PgConnection, user_id: Option<i64>, name: &str) -> sqlx::Result<()> {
-    sqlx::query!(
-        "select set_config('loksus.user_id', $1, true) as user_id, set_config('loksus.actor', $2, true) as actor",
-        user_id.map(|i| i.to_string()).unwrap_or_default(),
-        name
-    )
-    .fetch_one(conn)
-    .await?;
-    Ok(())
 }
 
 /// `16.74.01.1001` from `16.74.01.1001` or `1674011001`; `None` for anything else.

@@ -287,3 +287,58 @@ pub async fn delete_station(conn: &mut PgConnection, id: i64) -> sqlx::Result<()
         .await?;
     Ok(())
 }
+
+/// Names the writer of this transaction for the count-history trigger.
+pub async fn act_as(conn: &mut PgConnection, user_id: Option<i64>, name: &str) -> sqlx::Result<()> {
+    sqlx::query!(
+        "select set_config('loksus.user_id', $1, true) as user_id, set_config('loksus.actor', $2, true) as actor",
+        user_id.map(|i| i.to_string()).unwrap_or_default(),
+        name
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(())
+}
+
+/// An item of an election's readiness checklist.
+pub struct ChecklistItem {
+    pub label: String,
+    pub required: bool,
+    pub auto: Option<String>,
+}
+
+pub async fn checklist(pool: &PgPool, election_id: i64) -> sqlx::Result<Vec<ChecklistItem>> {
+    sqlx::query_as!(
+        ChecklistItem,
+        "select label, required, auto from readiness_items where election_id = $1 order by position, id",
+        election_id
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// A checklist item an admin adds (set by hand, at the end of the list).
+pub struct NewItem<'a> {
+    pub label: &'a str,
+    pub short_label: &'a str,
+    pub required: bool,
+}
+
+pub async fn insert_item(
+    conn: &mut PgConnection,
+    election_id: i64,
+    item: &NewItem<'_>,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(
+        "insert into readiness_items (election_id, key, label, short_label, required, position)
+         select $1, 'tambahan_' || (count(*) + 1), $2, $4, $3, coalesce(max(position), 0) + 1
+         from readiness_items where election_id = $1
+         returning id",
+        election_id,
+        item.label,
+        item.required,
+        item.short_label
+    )
+    .fetch_one(conn)
+    .await
+}
