@@ -38,9 +38,9 @@ pub async fn list(
 ) -> Result<Html<String>> {
     scope.require_to(Action::ReadRoll)?;
     let AtFacility { user, place } = scope;
-    let counts = queries::counts(&state.db, &place).await?;
     let filter = Filter::parse(&q.saring)
         .ok_or_else(|| AppError::BadRequest(format!("Saringan \"{}\" tidak dikenal.", q.saring)))?;
+    let counts = queries::counts(&state.db, &place).await?;
     let filtered = views::count(&counts, filter);
     let text = q.q.trim().to_owned();
     let view = user.nik_view(place.facility_id);
@@ -60,24 +60,15 @@ pub async fn list(
         limit: per,
         offset: (page - 1) * per,
     };
-    let voters = queries::voters(&state.db, &place, &search)
-        .await?
+    let voters = queries::voters(&state.db, &place, &search).await?;
+    let voters = voters
         .into_iter()
         .map(|r| views::voter_item(&user, view, r))
         .collect();
     // Paging counts the filter without the search (the search narrows the current page set).
     let pages = ((filtered + per - 1) / per).max(1);
-    let link = |p: i64| {
-        let mut query = form_urlencoded::Serializer::new(String::new());
-        query
-            .append_pair("q", &text)
-            .append_pair("saring", filter.value())
-            .append_pair("hal", &p.to_string());
-        if per != PAGE_SIZE {
-            query.append_pair("per", &per.to_string());
-        }
-        format!("{}&{}", place.url("/daftar"), query.finish())
-    };
+    let per_shown = (per != PAGE_SIZE).then_some(per);
+    let link = |p: i64| views::page_link(&place, &text, filter, p, per_shown);
     let page_html = ListPage {
         layout: user.layout(),
         can_write: user.may(Action::WriteRoll),

@@ -1,4 +1,5 @@
-//! The roll list: its counts per filter, one page of voters, the Disdukcapil list.
+//! The roll list: its counts per filter, one page of voters (both from the view
+//! `voters_with_reasons`), the Disdukcapil list.
 
 use sqlx::PgPool;
 use time::Date;
@@ -30,12 +31,12 @@ pub async fn counts(pool: &PgPool, place: &Place) -> sqlx::Result<Counts> {
     sqlx::query_as!(
         Counts,
         r#"select count(*) filter (where status = 'active') as "active!",
-                  count(*) filter (where status = 'active' and cardinality(r) = 0) as "eligible!",
-                  count(*) filter (where status = 'active' and 'under_age' = any(r)) as "under_age!",
-                  count(*) filter (where status = 'active' and 'rights_revoked' = any(r)) as "rights_revoked!",
-                  count(*) filter (where status = 'active' and 'released' = any(r)) as "released!",
-                  count(*) filter (where status = 'active' and 'no_valid_nik' = any(r)) as "no_valid_nik!",
-                  count(*) filter (where status = 'active' and 'outside_region' = any(r)) as "outside_region!",
+                  count(*) filter (where status = 'active' and cardinality(reasons) = 0) as "eligible!",
+                  count(*) filter (where status = 'active' and 'under_age' = any(reasons)) as "under_age!",
+                  count(*) filter (where status = 'active' and 'rights_revoked' = any(reasons)) as "rights_revoked!",
+                  count(*) filter (where status = 'active' and 'released' = any(reasons)) as "released!",
+                  count(*) filter (where status = 'active' and 'no_valid_nik' = any(reasons)) as "no_valid_nik!",
+                  count(*) filter (where status = 'active' and 'outside_region' = any(reasons)) as "outside_region!",
                   count(*) filter (where status = 'active' and list = 'dpt') as "dpt!",
                   count(*) filter (where status = 'active' and list = 'dptb') as "dptb!",
                   count(*) filter (where status = 'active' and list = 'dpk') as "dpk!",
@@ -45,13 +46,8 @@ pub async fn counts(pool: &PgPool, place: &Place) -> sqlx::Result<Counts> {
                   count(*) filter (where status = 'active' and home_from_nik) as "home_from_nik!",
                   count(*) filter (where status = 'active' and late) as "late!",
                   count(*) filter (where status = 'departed') as "departed!"
-           from (select v.status, v.list, v.nik_flag, v.home_from_nik,
-                        (v.arrived_at at time zone 'Asia/Jakarta')::date > e.transfer_deadline as late,
-                        voter_reasons(v.birth_date, v.marital_status, v.rights_revoked,
-                                      v.release_date, v.nik, v.nik_flag, v.home_region_code,
-                                      e.voting_day, e.kind, e.region_code) as r
-                 from voters v join elections e on e.id = v.election_id
-                 where v.facility_id = $1 and v.election_id = $2) x"#,
+           from voters_with_reasons
+           where facility_id = $1 and election_id = $2"#,
         place.facility_id,
         place.election.id
     )
@@ -101,44 +97,35 @@ pub async fn voters(
 ) -> sqlx::Result<Vec<ListedVoter>> {
     sqlx::query_as!(
         ListedVoter,
-        r#"select id, name, nik, birth_date, sex as "sex: Sex", list as "list: VoterList",
-                  status as "status: VoterStatus", departed_reason,
-                  nik_flag as "nik_flag: NikFlag", home_from_nik, from_id as "from_id?",
-                  from_name as "from_name?", from_province as "from_province?",
-                  to_id as "to_id?", to_name as "to_name?", to_province as "to_province?",
-                  late as "late!", reasons as "reasons!"
-           from (
-               select v.id, v.name, v.nik, v.birth_date, v.sex, v.list, v.status, v.departed_reason,
-                      v.nik_flag, v.home_from_nik, tf.id as from_id, tf.name as from_name,
-                      tf.province_code as from_province, dt.id as to_id, dt.name as to_name,
-                      dt.province_code as to_province,
-                      (v.arrived_at at time zone 'Asia/Jakarta')::date > e.transfer_deadline as late,
-                      voter_reasons(v.birth_date, v.marital_status, v.rights_revoked,
-                                    v.release_date, v.nik, v.nik_flag, v.home_region_code,
-                                    e.voting_day, e.kind, e.region_code) as reasons
-               from voters v
-               join elections e on e.id = v.election_id
-               left join facilities tf on tf.id = v.transferred_from
-               left join facilities dt on dt.id = v.departed_to
-               where v.facility_id = $1 and v.election_id = $2
-                 and ($3 = '' or v.name ilike $7 or v.nik like $8 or v.nik = $9)
-           ) x
-           where case $4
+        r#"select v.id as "id!", v.name as "name!", v.nik, v.birth_date as "birth_date!",
+                  v.sex as "sex!: Sex", v.list as "list: VoterList",
+                  v.status as "status!: VoterStatus", v.departed_reason,
+                  v.nik_flag as "nik_flag: NikFlag", v.home_from_nik as "home_from_nik!",
+                  tf.id as "from_id?", tf.name as "from_name?",
+                  tf.province_code as "from_province?", dt.id as "to_id?",
+                  dt.name as "to_name?", dt.province_code as "to_province?",
+                  v.late as "late!", v.reasons as "reasons!"
+           from voters_with_reasons v
+           left join facilities tf on tf.id = v.transferred_from
+           left join facilities dt on dt.id = v.departed_to
+           where v.facility_id = $1 and v.election_id = $2
+             and ($3 = '' or v.name ilike $7 or v.nik like $8 or v.nik = $9)
+             and case $4
                    when 'all' then true
-                   when 'departed' then status = 'departed'
-                   when 'active' then status = 'active'
-                   when 'eligible' then status = 'active' and cardinality(reasons) = 0
-                   when 'dpt' then status = 'active' and list = 'dpt'
-                   when 'dptb' then status = 'active' and list = 'dptb'
-                   when 'dpk' then status = 'active' and list = 'dpk'
-                   when 'unlisted' then status = 'active' and list is null
-                   when 'no_nik' then status = 'active' and nik_flag = 'no_nik'
-                   when 'nik_mismatch' then status = 'active' and nik_flag = 'nik_mismatch'
-                   when 'home_from_nik' then status = 'active' and home_from_nik
-                   when 'late' then status = 'active' and late
-                   else status = 'active' and $4 = any(reasons)
+                   when 'departed' then v.status = 'departed'
+                   when 'active' then v.status = 'active'
+                   when 'eligible' then v.status = 'active' and cardinality(v.reasons) = 0
+                   when 'dpt' then v.status = 'active' and v.list = 'dpt'
+                   when 'dptb' then v.status = 'active' and v.list = 'dptb'
+                   when 'dpk' then v.status = 'active' and v.list = 'dpk'
+                   when 'unlisted' then v.status = 'active' and v.list is null
+                   when 'no_nik' then v.status = 'active' and v.nik_flag = 'no_nik'
+                   when 'nik_mismatch' then v.status = 'active' and v.nik_flag = 'nik_mismatch'
+                   when 'home_from_nik' then v.status = 'active' and v.home_from_nik
+                   when 'late' then v.status = 'active' and v.late
+                   else v.status = 'active' and $4 = any(v.reasons)
                  end
-           order by status, name, nik
+           order by v.status, v.name, v.nik
            limit $5 offset $6"#,
         place.facility_id,
         place.election.id,

@@ -97,6 +97,19 @@ pub fn filter_options(place: &Place, c: &Counts, selected: Filter) -> Vec<Filter
         .collect()
 }
 
+/// The list's page `page` for the same search and filter (`per` when not the default).
+pub fn page_link(place: &Place, text: &str, filter: Filter, page: i64, per: Option<i64>) -> String {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    query
+        .append_pair("q", text)
+        .append_pair("saring", filter.value())
+        .append_pair("hal", &page.to_string());
+    if let Some(per) = per {
+        query.append_pair("per", &per.to_string());
+    }
+    format!("{}&{}", place.url("/daftar"), query.finish())
+}
+
 /// NIK as shown under the one masking rule ([`crate::domain::privacy`]).
 pub fn show_nik(nik: Option<&str>, view: NikView) -> String {
     match nik {
