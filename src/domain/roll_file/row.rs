@@ -54,29 +54,34 @@ impl VoterRow {
 /// The longest name, birth place, registration number or disability text accepted.
 pub const MAX_TEXT: usize = 200;
 
-/// The problems of one row, each naming its column.
-struct Problems {
+/// One row being checked: its values by column, and the problems found so far.
+struct Checker<'a> {
+    header: &'a Header,
+    record: &'a csv::StringRecord,
     line: u64,
     errors: Vec<RowError>,
 }
 
-impl Problems {
+impl<'a> Checker<'a> {
+    fn get(&self, col: Column) -> &'a str {
+        self.header.get(self.record, col)
+    }
+
     fn add(&mut self, col: Column, message: String) {
         self.errors
             .push(RowError::new(self.line, col.name(), message));
     }
 
-    /// `value` parsed by `parse`, or a problem: "wajib diisi" when empty and `required`,
-    /// else "`what` "value" tidak dikenal (`hint`)".
+    /// A value of a closed set, required: parsed (upper-cased) by `parse`, or a problem
+    /// ("wajib diisi" when empty, else "`what` "VALUE" tidak dikenal (`hint`)").
     fn closed<T>(
         &mut self,
         col: Column,
-        value: &str,
         parse: impl Fn(&str) -> Option<T>,
         what: &str,
         hint: &str,
     ) -> Option<T> {
-        let upper = value.to_uppercase();
+        let upper = self.get(col).to_uppercase();
         if upper.is_empty() {
             self.add(col, format!("{what} wajib diisi"));
             return None;
@@ -86,6 +91,19 @@ impl Problems {
             self.add(col, format!("{what} \"{upper}\" tidak dikenal ({hint})"));
         }
         parsed
+    }
+
+    /// An optional value: `None` when empty, else parsed by `check` (which records its own
+    /// problem and returns `None` when the value is wrong).
+    fn optional<T>(
+        &mut self,
+        col: Column,
+        check: impl FnOnce(&mut Self, &'a str) -> Option<T>,
+    ) -> Option<T> {
+        match self.get(col) {
+            "" => None,
+            s => check(self, s),
+        }
     }
 
     fn date(&mut self, col: Column, value: &str, what: &str) -> Option<Date> {
@@ -109,6 +127,104 @@ impl Problems {
             None
         })
     }
+
+    fn name(&mut self) -> String {
+        let name = self.get(Column::Nama).to_owned();
+        if name.is_empty() {
+            self.add(Column::Nama, "nama wajib diisi".into());
+        }
+        name
+    }
+
+    fn birth_date(&mut self, today: Date) -> Option<Date> {
+        let col = Column::TanggalLahir;
+        match self.get(col) {
+            "" => {
+                self.add(col, "tanggal lahir wajib diisi".into());
+                None
+            }
+            s => match self.date(col, s, "tanggal lahir") {
+                Some(d) if d > today => {
+                    self.add(col, "tanggal lahir ada di masa depan".into());
+                    None
+                }
+                d => d,
+            },
+        }
+    }
+
+    fn marital_status(&mut self) -> MaritalStatus {
+        let marital = self.get(Column::StatusPerkawinan).to_uppercase();
+        parse_marital_status(&marital).unwrap_or_else(|| {
+            self.add(
+                Column::StatusPerkawinan,
+                format!(
+                    "status perkawinan \"{}\" tidak dikenal (BELUM KAWIN, KAWIN, CERAI HIDUP, CERAI MATI)",
+                    marital.replace('_', " ")
+                ),
+            );
+            MaritalStatus::NeverMarried
+        })
+    }
+
+    fn list(&mut self) -> Option<VoterList> {
+        self.optional(Column::Daftar, |c, s| {
+            let upper = s.to_uppercase();
+            parse_list(&upper).or_else(|| {
+                c.add(
+                    Column::Daftar,
+                    format!("daftar \"{upper}\" tidak dikenal (DPT, DPTB, DPK atau kosong)"),
+                );
+                None
+            })
+        })
+    }
+
+    fn nik(&mut self) -> Option<NikValue> {
+        let raw = self.get(Column::Nik);
+        nik::parse(raw)
+            .map_err(|msg| self.add(Column::Nik, format!("{msg}: \"{raw}\"")))
+            .ok()
+    }
+
+    fn home_region(&mut self) -> Option<String> {
+        self.optional(Column::KodeWilayahAsal, |c, s| {
+            parse_region(s).or_else(|| {
+                c.add(
+                    Column::KodeWilayahAsal,
+                    format!("kode wilayah \"{s}\" tidak dikenali (kecamatan 16.71.01 atau desa 16.71.01.1001)"),
+                );
+                None
+            })
+        })
+    }
+
+    /// Free text: at most [`MAX_TEXT`] characters; no NUL anywhere in the row.
+    fn check_text(&mut self) {
+        for col in [
+            Column::Nama,
+            Column::TempatLahir,
+            Column::NoRegistrasi,
+            Column::Disabilitas,
+        ] {
+            let n = self.get(col).chars().count();
+            if n > MAX_TEXT {
+                self.add(
+                    col,
+                    format!("paling banyak {MAX_TEXT} karakter (terisi {n} karakter)"),
+                );
+            }
+        }
+        for col in Column::ALL {
+            if self.get(col).contains('\0') {
+                self.add(col, "memuat karakter NUL yang tidak diizinkan".into());
+            }
+        }
+    }
+
+    fn text(&self, col: Column) -> Option<String> {
+        Some(self.get(col).to_owned()).filter(|s| !s.is_empty())
+    }
 }
 
 /// Checks one data row. `line` is its spreadsheet row number; `today` bounds birth dates.
@@ -118,122 +234,39 @@ pub fn parse_row(
     line: u64,
     today: Date,
 ) -> Result<VoterRow, Vec<RowError>> {
-    let mut p = Problems {
+    let mut c = Checker {
+        header,
+        record,
         line,
         errors: Vec::new(),
     };
-    let get = |col| header.get(record, col);
-
-    let name = get(Column::Nama).to_owned();
-    if name.is_empty() {
-        p.add(Column::Nama, "nama wajib diisi".into());
-    }
-    let birth_date = match get(Column::TanggalLahir) {
-        "" => {
-            p.add(Column::TanggalLahir, "tanggal lahir wajib diisi".into());
-            None
-        }
-        s => match p.date(Column::TanggalLahir, s, "tanggal lahir") {
-            Some(d) if d > today => {
-                p.add(
-                    Column::TanggalLahir,
-                    "tanggal lahir ada di masa depan".into(),
-                );
-                None
-            }
-            d => d,
-        },
-    };
-    let sex = p.closed(
-        Column::JenisKelamin,
-        get(Column::JenisKelamin),
-        parse_sex,
-        "jenis kelamin",
-        "L atau P",
-    );
-    let legal_status = p.closed(
+    let name = c.name();
+    let birth_date = c.birth_date(today);
+    let sex = c.closed(Column::JenisKelamin, parse_sex, "jenis kelamin", "L atau P");
+    let legal_status = c.closed(
         Column::Status,
-        get(Column::Status),
         parse_legal_status,
         "status",
         "NAPI atau TAHANAN",
     );
-    let marital = get(Column::StatusPerkawinan).to_uppercase();
-    let marital_status = parse_marital_status(&marital).unwrap_or_else(|| {
-        p.add(
-            Column::StatusPerkawinan,
-            format!(
-                "status perkawinan \"{}\" tidak dikenal (BELUM KAWIN, KAWIN, CERAI HIDUP, CERAI MATI)",
-                marital.replace('_', " ")
-            ),
-        );
-        MaritalStatus::NeverMarried
+    let marital_status = c.marital_status();
+    let rights_revoked = c
+        .optional(Column::HakPilihDicabut, |c, s| {
+            c.yes_no(Column::HakPilihDicabut, s)
+        })
+        .unwrap_or(false);
+    let release_date = c.optional(Column::TanggalBebas, |c, s| {
+        c.date(Column::TanggalBebas, s, "tanggal bebas")
     });
-    let rights_revoked = match get(Column::HakPilihDicabut) {
-        "" => false,
-        s => p.yes_no(Column::HakPilihDicabut, s).unwrap_or(false),
-    };
-    let release_date = match get(Column::TanggalBebas) {
-        "" => None,
-        s => p.date(Column::TanggalBebas, s, "tanggal bebas"),
-    };
-    let list = match get(Column::Daftar).to_uppercase().as_str() {
-        "" => None,
-        other => parse_list(other).or_else(|| {
-            p.add(
-                Column::Daftar,
-                format!("daftar \"{other}\" tidak dikenal (DPT, DPTB, DPK atau kosong)"),
-            );
-            None
-        }),
-    };
-    let ktp_el = match get(Column::KtpEl) {
-        "" => None,
-        s => p.yes_no(Column::KtpEl, s),
-    };
-    let nik = match nik::parse(get(Column::Nik)) {
-        Ok(v) => Some(v),
-        Err(msg) => {
-            p.add(Column::Nik, format!("{msg}: \"{}\"", get(Column::Nik)));
-            None
-        }
-    };
-    let home_region = match get(Column::KodeWilayahAsal) {
-        "" => None,
-        s => parse_region(s).or_else(|| {
-            p.add(
-                Column::KodeWilayahAsal,
-                format!("kode wilayah \"{s}\" tidak dikenali (kecamatan 16.71.01 atau desa 16.71.01.1001)"),
-            );
-            None
-        }),
-    };
-
-    let opt = |col| Some(get(col).to_owned()).filter(|s| !s.is_empty());
-    for col in [
-        Column::Nama,
-        Column::TempatLahir,
-        Column::NoRegistrasi,
-        Column::Disabilitas,
-    ] {
-        let n = get(col).chars().count();
-        if n > MAX_TEXT {
-            p.add(
-                col,
-                format!("paling banyak {MAX_TEXT} karakter (terisi {n} karakter)"),
-            );
-        }
-    }
-    for col in Column::ALL {
-        if get(col).contains('\0') {
-            p.add(col, "memuat karakter NUL yang tidak diizinkan".into());
-        }
-    }
-
+    let list = c.list();
+    let ktp_el = c.optional(Column::KtpEl, |c, s| c.yes_no(Column::KtpEl, s));
+    let nik = c.nik();
+    let home_region = c.home_region();
+    c.check_text();
     let (Some(birth_date), Some(sex), Some(legal_status), Some(nik), true) =
-        (birth_date, sex, legal_status, nik, p.errors.is_empty())
+        (birth_date, sex, legal_status, nik, c.errors.is_empty())
     else {
-        return Err(p.errors);
+        return Err(c.errors);
     };
     let (nik, flag, nik_region) = match nik {
         NikValue::Missing => (None, Some(NikFlag::NoNik), None),
@@ -243,7 +276,6 @@ pub fn parse_row(
             (Some(n.digits), flag, Some(region))
         }
     };
-    let home_from_nik = home_region.is_none() && nik_region.is_some();
     Ok(VoterRow {
         nik,
         flag,
@@ -252,14 +284,14 @@ pub fn parse_row(
         sex,
         legal_status,
         marital_status,
+        home_from_nik: home_region.is_none() && nik_region.is_some(),
         home_region_code: home_region.or(nik_region),
-        home_from_nik,
         rights_revoked,
         release_date,
         list,
-        birth_place: opt(Column::TempatLahir),
-        registration_no: opt(Column::NoRegistrasi),
-        disability: opt(Column::Disabilitas),
+        birth_place: c.text(Column::TempatLahir),
+        registration_no: c.text(Column::NoRegistrasi),
+        disability: c.text(Column::Disabilitas),
         ktp_el,
     })
 }

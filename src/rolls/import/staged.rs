@@ -109,7 +109,6 @@ pub(super) async fn apply(
     actor: &Actor,
     report: &mut Report,
 ) -> Result<(), ImportError> {
-    let (e, f) = (target.election.id, target.facility_id);
     match opts.transfers {
         Transfers::Refuse => {}
         Transfers::Request => {
@@ -121,8 +120,24 @@ pub(super) async fn apply(
             report.transferred = report.moves.len() as u64;
         }
     }
+    let matched = matched(conn, target, import_id).await?;
+    report.updated = update_changed(conn, target, import_id, actor).await?;
+    report.unchanged = matched - report.updated;
+    report.inserted = insert_new(conn, target, import_id).await?;
+    if opts.mode == Mode::Replace {
+        report.departed = depart_missing(conn, target, import_id, actor).await?;
+    }
+    Ok(())
+}
 
-    let matched = sqlx::query_scalar!(
+/// How many staged rows match a voter of the roll.
+async fn matched(
+    conn: &mut PgConnection,
+    target: &Place,
+    import_id: i64,
+) -> Result<u64, ImportError> {
+    let (e, f) = (target.election.id, target.facility_id);
+    Ok(sqlx::query_scalar!(
         r#"select count(*) as "n!" from roll_staging s
            join voters v on v.election_id = $2 and v.facility_id = $3 and v.row_key = s.row_key
            where s.import_id = $1"#,
@@ -131,8 +146,18 @@ pub(super) async fn apply(
         f
     )
     .fetch_one(&mut *conn)
-    .await? as u64;
-    report.updated = sqlx::query_scalar!(
+    .await? as u64)
+}
+
+/// Updates the voters whose staged row differs (audited); returns how many.
+async fn update_changed(
+    conn: &mut PgConnection,
+    target: &Place,
+    import_id: i64,
+    actor: &Actor,
+) -> Result<u64, ImportError> {
+    let (e, f) = (target.election.id, target.facility_id);
+    Ok(sqlx::query_scalar!(
         r#"with changed as (
                select v.id, to_jsonb(v) as before
                from roll_staging s
@@ -176,10 +201,17 @@ pub(super) async fn apply(
         target.province_code,
     )
     .fetch_one(&mut *conn)
-    .await? as u64;
-    report.unchanged = matched - report.updated;
+    .await? as u64)
+}
 
-    report.inserted = sqlx::query!(
+/// Inserts the staged rows that match no voter of the roll; returns how many.
+async fn insert_new(
+    conn: &mut PgConnection,
+    target: &Place,
+    import_id: i64,
+) -> Result<u64, ImportError> {
+    let (e, f) = (target.election.id, target.facility_id);
+    Ok(sqlx::query!(
         "insert into voters (election_id, facility_id, row_key, nik, nik_flag, name, birth_date,
              sex, legal_status, marital_status, home_region_code, home_from_nik, rights_revoked,
              release_date, list, birth_place, registration_no, disability, ktp_el,
@@ -198,38 +230,44 @@ pub(super) async fn apply(
     )
     .execute(&mut *conn)
     .await?
-    .rows_affected();
+    .rows_affected())
+}
 
-    if opts.mode == Mode::Replace {
-        report.departed = sqlx::query_scalar!(
-            r#"with departed as (
-                   update voters v
-                   set status = 'departed', departed_reason = 'tidak ada di berkas impor (replace)',
-                       departed_at = now()
-                   where v.election_id = $2 and v.facility_id = $3 and v.status = 'active'
-                     and not exists (select 1 from roll_staging s
-                                     where s.import_id = $1 and s.row_key = v.row_key)
-                   returning v.id, to_jsonb(v) as after
-               ), audited as (
-                   insert into audit_log (user_id, actor, client_addr, action, object_type,
-                                          object_id, province_code, facility_id, after)
-                   select $4, $5, $6, 'voter.depart', 'voter', d.id::text, $7, $3, d.after
-                   from departed d
-               )
-               select count(*) as "n!" from departed"#,
-            import_id,
-            e,
-            f,
-            actor.user_id,
-            actor.name,
-            actor.client_addr,
-            target.province_code,
-        )
-        .fetch_one(&mut *conn)
-        .await? as u64;
-    }
-
-    Ok(())
+/// Marks departed the active voters absent from the file (replace mode, audited); returns
+/// how many.
+async fn depart_missing(
+    conn: &mut PgConnection,
+    target: &Place,
+    import_id: i64,
+    actor: &Actor,
+) -> Result<u64, ImportError> {
+    let (e, f) = (target.election.id, target.facility_id);
+    Ok(sqlx::query_scalar!(
+        r#"with departed as (
+               update voters v
+               set status = 'departed', departed_reason = 'tidak ada di berkas impor (replace)',
+                   departed_at = now()
+               where v.election_id = $2 and v.facility_id = $3 and v.status = 'active'
+                 and not exists (select 1 from roll_staging s
+                                 where s.import_id = $1 and s.row_key = v.row_key)
+               returning v.id, to_jsonb(v) as after
+           ), audited as (
+               insert into audit_log (user_id, actor, client_addr, action, object_type,
+                                      object_id, province_code, facility_id, after)
+               select $4, $5, $6, 'voter.depart', 'voter', d.id::text, $7, $3, d.after
+               from departed d
+           )
+           select count(*) as "n!" from departed"#,
+        import_id,
+        e,
+        f,
+        actor.user_id,
+        actor.name,
+        actor.client_addr,
+        target.province_code,
+    )
+    .fetch_one(&mut *conn)
+    .await? as u64)
 }
 
 /// Records a pending arrival for every staged row whose NIK is active at another facility

@@ -82,7 +82,8 @@ pub async fn apply_decision(
     decision: Decision,
     actor: &Actor,
 ) -> Result<std::result::Result<(), String>> {
-    let t = sqlx::query!(
+    let t = sqlx::query_as!(
+        Claimed,
         r#"select t.voter_id, t.to_facility_id, t.election_id, ff.province_code as from_province,
                   tf.province_code as to_province
            from transfers t
@@ -120,6 +121,27 @@ pub async fn apply_decision(
         .await?;
         return Ok(Ok(()));
     }
+    move_voter(conn, origin, id, &t, actor).await
+}
+
+/// The pending transfer being decided, locked.
+struct Claimed {
+    voter_id: i64,
+    to_facility_id: i64,
+    election_id: i64,
+    from_province: String,
+    to_province: String,
+}
+
+/// The confirmed transfer `id` of `t`: the voter leaves `origin`'s roll and arrives on the
+/// destination's, both audited; `Ok(Err(message))` when the voter is no longer active there.
+async fn move_voter(
+    conn: &mut PgConnection,
+    origin: i64,
+    id: i64,
+    t: &Claimed,
+    actor: &Actor,
+) -> Result<std::result::Result<(), String>> {
     let Some(left) = sqlx::query!(
         r#"with before as (select to_jsonb(v) as b from voters v where v.id = $1)
            update voters v
@@ -173,7 +195,7 @@ pub async fn apply_decision(
         actor,
         Entry::new("voter.transfer_out")
             .object("voter", t.voter_id)
-            .province(Some(t.from_province))
+            .province(Some(t.from_province.clone()))
             .facility(Some(origin))
             .before(left.before)
             .after(left.after),
@@ -184,7 +206,7 @@ pub async fn apply_decision(
         actor,
         Entry::new("voter.transfer_in")
             .object("voter", arrived.id)
-            .province(Some(t.to_province))
+            .province(Some(t.to_province.clone()))
             .facility(Some(t.to_facility_id))
             .after(json!({ "transfer": id, "voter": arrived.after })),
     )
