@@ -10,7 +10,8 @@ use crate::domain::privacy::facility_name;
 use crate::read::places::Place;
 
 /// The checks that need the whole file or the database: duplicates within the file, and
-/// NIKs on another facility's active roll.
+/// NIKs on another facility's active roll. Each rejected row is added to `report` and its
+/// line to `rejected`.
 pub(super) async fn check_staged(
     conn: &mut PgConnection,
     target: &Place,
@@ -19,6 +20,16 @@ pub(super) async fn check_staged(
     report: &mut Report,
     rejected: &mut Vec<i64>,
 ) -> Result<(), ImportError> {
+    let mut errors = duplicates(conn, import_id).await?;
+    errors.extend(niks_elsewhere(conn, target, import_id, opts).await?);
+    rejected.extend(errors.iter().map(|e| e.line as i64));
+    report.errors.extend(errors);
+    Ok(())
+}
+
+/// Rows that name the same voter as another row of the file.
+async fn duplicates(conn: &mut PgConnection, import_id: i64) -> Result<Vec<RowError>, ImportError> {
+    let mut errors = Vec::new();
     let dups = sqlx::query!(
         r#"select s.line, s.nik, d.lines as "lines!"
            from roll_staging s
@@ -54,13 +65,20 @@ pub(super) async fn check_staged(
                 ),
             ),
         };
-        report
-            .errors
-            .push(RowError::new(d.line as u64, column, message));
-        rejected.push(d.line);
+        errors.push(RowError::new(d.line as u64, column, message));
     }
-    // NIKs on another facility's active roll: refused, or (for a transfer) refused unless
-    // the name and birth date match the origin's record.
+    Ok(errors)
+}
+
+/// Rows whose NIK is on another facility's active roll: refused, or (for a transfer) refused
+/// unless the name and birth date match the origin's record.
+async fn niks_elsewhere(
+    conn: &mut PgConnection,
+    target: &Place,
+    import_id: i64,
+    opts: &Options,
+) -> Result<Vec<RowError>, ImportError> {
+    let mut errors = Vec::new();
     let elsewhere = sqlx::query!(
         r#"select s.line, s.nik as "nik!", f.id as facility_id, f.name as facility,
                   f.province_code,
@@ -92,12 +110,9 @@ pub(super) async fn check_staged(
             ),
             Transfers::Request | Transfers::Move => continue,
         };
-        report
-            .errors
-            .push(RowError::new(e.line as u64, "nik", message));
-        rejected.push(e.line);
+        errors.push(RowError::new(e.line as u64, "nik", message));
     }
-    Ok(())
+    Ok(errors)
 }
 
 /// Writes the staged rows: transfers, updates, inserts, departures, each audited.
