@@ -342,7 +342,7 @@ async fn reconcile_command(
     facility: &str,
     election: Option<&str>,
 ) -> anyhow::Result<()> {
-    let roll = rolls::find(&db.pool, facility, election)
+    let roll = crate::read::places::facility(&db.pool, facility, election)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?
         .ok_or_else(|| UsageError(format!("unknown facility {facility} or election")))?;
@@ -477,7 +477,7 @@ async fn roll_command(db: &Database, command: RollCommand) -> anyhow::Result<()>
         accept_transfers,
         dry_run,
     } = command;
-    let roll = rolls::find(&db.pool, &facility, election.as_deref())
+    let roll = crate::read::places::facility(&db.pool, &facility, election.as_deref())
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?
         .ok_or_else(|| {
@@ -501,25 +501,19 @@ async fn roll_command(db: &Database, command: RollCommand) -> anyhow::Result<()>
         ..Options::new(mode)
     };
     let today = time::OffsetDateTime::now_utc().date();
-    let report = match rolls::import::import(
-        &db.pool,
-        &roll.target(),
-        input,
-        opts,
-        &Actor::command_line(),
-        today,
-    )
-    .await
-    {
-        Ok(r) => r,
-        Err(ImportError::File(msg)) => {
-            eprintln!("{}: {msg}", file.display());
-            println!("{}", rolls::import::Report::default().summary_line());
-            return Err(Rejected.into());
-        }
-        Err(ImportError::AlreadyConfirmed) => anyhow::bail!("the upload was confirmed already"),
-        Err(ImportError::Database(e)) => return Err(e.into()),
-    };
+    let report =
+        match rolls::import::import(&db.pool, &roll, input, opts, &Actor::command_line(), today)
+            .await
+        {
+            Ok(r) => r,
+            Err(ImportError::File(msg)) => {
+                eprintln!("{}: {msg}", file.display());
+                println!("{}", rolls::import::Report::default().summary_line());
+                return Err(Rejected.into());
+            }
+            Err(ImportError::AlreadyConfirmed) => anyhow::bail!("the upload was confirmed already"),
+            Err(ImportError::Database(e)) => return Err(e.into()),
+        };
     for e in &report.errors {
         let column = if e.column.is_empty() { "-" } else { e.column };
         eprintln!("row {}, column {column}: {}", e.line, e.message);

@@ -13,3 +13,4 @@ pub mod password;
 pub mod privacy;
 pub mod readiness;
 pub mod roll_file;
+pub mod voter;

@@ -50,6 +50,40 @@ pub async fn place(
     })
 }
 
+/// The facility `code` for the election `election_slug` (the latest when `None`), for callers
+/// without a signed-in user (the command line, tests). `None` when either does not exist.
+pub async fn facility(
+    pool: &sqlx::PgPool,
+    code: &str,
+    election_slug: Option<&str>,
+) -> Result<Option<Place>> {
+    let query = ElectionQuery {
+        pemilihan: election_slug.map(str::to_owned),
+    };
+    let election = match elections::selected(pool, &query).await {
+        Ok(Some(e)) => e,
+        Ok(None) | Err(AppError::NotFound) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let f = sqlx::query!(
+        "select f.id, f.code, f.name, f.province_code, p.name as province_name, f.kabkota_code
+         from facilities f join regions p on p.code = f.province_code
+         where f.code = $1",
+        code
+    )
+    .fetch_optional(pool)
+    .await?;
+    Ok(f.map(|f| Place {
+        facility_id: f.id,
+        facility_code: f.code,
+        facility_name: f.name,
+        province_code: f.province_code,
+        province_name: f.province_name,
+        kabkota_code: f.kabkota_code,
+        election,
+    }))
+}
+
 /// The name of province `code` when `user` may see it; 404 otherwise (unknown or outside
 /// the scope look the same).
 pub async fn province_name(pool: &sqlx::PgPool, user: &CurrentUser, code: &str) -> Result<String> {

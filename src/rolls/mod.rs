@@ -1,111 +1,76 @@
 //! Inmate voter rolls: the import file, validation, eligibility on voting day, and the
 //! registrar's pages (read-only for kanwil and admin in scope; KPU liaisons read reports,
 //! not rolls).
+//!
+//! Every page takes the facility and election from [`AtFacility`](crate::read::scope::AtFacility)
+//! (404 outside the scope), then checks the role (403). Handlers ([`list`], [`uploads`],
+//! [`disdukcapil`], [`voter`], [`transfers`]) extract, call and respond; their SQL is in
+//! [`queries`], their pages in [`views`]; [`filter`] names the list's `?saring=` values;
+//! [`import`] is the import itself, shared with the command line.
 
+mod disdukcapil;
+mod filter;
 pub mod import;
-mod pages;
+mod list;
+mod queries;
 pub mod transfers;
+mod uploads;
+mod views;
 mod voter;
+mod voter_form;
 
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
 use sqlx::PgPool;
 
-use crate::domain::access::Role;
-use crate::http::error::{AppError, Result};
-use crate::http::session::CurrentUser;
-use crate::read::elections::{self, Election, ElectionQuery};
+use crate::http::AppState;
 
-pub use pages::router;
-
-/// A facility's roll for one election, as the pages and the command line address it.
-#[derive(Debug, Clone)]
-pub struct Roll {
-    pub facility_id: i64,
-    pub facility_code: String,
-    pub facility_name: String,
-    pub province_code: String,
-    pub election: Election,
-}
-
-impl Roll {
-    pub fn target(&self) -> import::Target {
-        import::Target {
-            election_id: self.election.id,
-            facility_id: self.facility_id,
-            facility_name: self.facility_name.clone(),
-            province_code: self.province_code.clone(),
-        }
-    }
-}
-
-/// Finds the roll of `facility_code` for the selected election (the latest when none is
-/// named). `None` when either does not exist.
-pub async fn find(
-    pool: &PgPool,
-    facility_code: &str,
-    election_slug: Option<&str>,
-) -> Result<Option<Roll>> {
-    let query = ElectionQuery {
-        pemilihan: election_slug.map(str::to_owned),
-    };
-    let election = match elections::selected(pool, &query).await {
-        Ok(Some(e)) => e,
-        Ok(None) | Err(AppError::NotFound) => return Ok(None),
-        Err(e) => return Err(e),
-    };
-    let f = sqlx::query!(
-        "select id, code, name, province_code from facilities where code = $1",
-        facility_code
-    )
-    .fetch_optional(pool)
-    .await?;
-    Ok(f.map(|f| Roll {
-        facility_id: f.id,
-        facility_code: f.code,
-        facility_name: f.name,
-        province_code: f.province_code,
-        election,
-    }))
-}
-
-/// The roll if `user` may read it: 404 outside their scope, 403 for KPU liaisons.
-pub async fn readable(
-    pool: &PgPool,
-    user: &CurrentUser,
-    facility_code: &str,
-    query: &ElectionQuery,
-) -> Result<Roll> {
-    let roll = find(pool, facility_code, query.pemilihan.as_deref())
-        .await?
-        .filter(|r| user.sees_facility(r.facility_id, &r.province_code))
-        .ok_or(AppError::NotFound)?;
-    user.require(&[Role::Admin, Role::Kanwil, Role::Registrar])?;
-    Ok(roll)
-}
-
-/// The roll if `user` may change it: only the facility's registrar.
-pub async fn writable(
-    pool: &PgPool,
-    user: &CurrentUser,
-    facility_code: &str,
-    query: &ElectionQuery,
-) -> Result<Roll> {
-    let roll = readable(pool, user, facility_code, query).await?;
-    user.require(&[Role::Registrar])?;
-    Ok(roll)
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/fasilitas/{code}/daftar", get(list::list))
+        .route(
+            "/fasilitas/{code}/daftar/impor",
+            get(uploads::upload_page)
+                .post(uploads::upload)
+                .layer(DefaultBodyLimit::max(uploads::UPLOAD_LIMIT)),
+        )
+        .route(
+            "/fasilitas/{code}/daftar/impor/{id}",
+            post(uploads::confirm),
+        )
+        .route(
+            "/fasilitas/{code}/daftar/impor/{id}/ditolak.csv",
+            get(uploads::rejected_csv),
+        )
+        .route(
+            "/fasilitas/{code}/daftar/baru",
+            get(voter::new_page).post(voter::save),
+        )
+        .route(
+            "/fasilitas/{code}/daftar/{id}/ubah",
+            get(voter::edit_page).post(voter::save),
+        )
+        .route("/fasilitas/{code}/daftar/{id}/bebas", post(voter::release))
+        .route(
+            "/fasilitas/{code}/daftar/{id}/pindah",
+            post(voter::transfer),
+        )
+        .route("/fasilitas/{code}/pindahan", get(transfers::page))
+        .route(
+            "/fasilitas/{code}/pindahan/{id}/{action}",
+            post(transfers::decide),
+        )
+        .route("/fasilitas/{code}/disdukcapil", get(disdukcapil::page))
+        .route("/fasilitas/{code}/disdukcapil.csv", get(disdukcapil::csv))
+        .route("/templat-daftar.csv", get(uploads::template_csv))
 }
 
 /// Deletes the file content of roll uploads whose preview was abandoned (never confirmed
 /// within 24 hours); confirmed uploads lose theirs at confirmation. The row, and the audit
 /// of what was imported, stay. Returns how many uploads were purged.
 pub async fn purge_uploads(pool: &PgPool) -> sqlx::Result<u64> {
-    Ok(sqlx::query!(
-        "update roll_uploads set content = null, purged_at = now()
-         where content is not null and confirmed_at is null
-           and created_at < now() - interval '24 hours'"
-    )
-    .execute(pool)
-    .await?
-    .rows_affected())
+    queries::uploads::purge(pool).await
 }
 
 /// Purges abandoned uploads every hour while the server runs.

@@ -9,7 +9,6 @@ use std::io::Cursor;
 use calamine::{Reader, Xlsx};
 use loksus::db::audit::Actor;
 use loksus::domain::access::Role;
-use loksus::rolls;
 use loksus::rolls::import::{self, Mode, Options};
 use reqwest::StatusCode;
 use time::macros::date;
@@ -62,7 +61,7 @@ fn all_niks() -> Vec<&'static str> {
 
 async fn seed(app: &TestApp) {
     for (facility, rows) in ROLLS {
-        let roll = rolls::find(&app.db.pool, facility, None)
+        let roll = loksus::read::places::facility(&app.db.pool, facility, None)
             .await
             .unwrap()
             .unwrap();
@@ -73,7 +72,7 @@ async fn seed(app: &TestApp) {
         }
         let report = import::import(
             &app.db.pool,
-            &roll.target(),
+            &roll,
             content.as_bytes(),
             Options::new(Mode::Upsert),
             &Actor::command_line(),

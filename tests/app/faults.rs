@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use loksus::db::audit::Actor;
 use loksus::db::{self, ThrowawayCluster};
-use loksus::rolls::{self, import};
+use loksus::rolls::import;
 use loksus::{AppState, Config};
 use reqwest::StatusCode;
 use sqlx::{Connection, PgConnection};
@@ -101,7 +101,7 @@ async fn the_server_answers_503_while_the_database_is_down_and_recovers_by_itsel
 async fn an_import_whose_connection_dies_leaves_the_roll_as_it_was() {
     let db = TestDb::new().await;
     loksus::demo::load(&db.pool).await.unwrap();
-    let roll = rolls::find(&db.pool, "lapas-lubuklinggau", None)
+    let roll = loksus::read::places::facility(&db.pool, "lapas-lubuklinggau", None)
         .await
         .unwrap()
         .unwrap();
@@ -114,7 +114,7 @@ async fn an_import_whose_connection_dies_leaves_the_roll_as_it_was() {
     loksus::demo::rolls::write_roll(&mut small, 200, 7).unwrap();
     import::import(
         &db.pool,
-        &roll.target(),
+        &roll,
         &small[..],
         opts.clone(),
         &Actor::command_line(),
@@ -136,7 +136,7 @@ async fn an_import_whose_connection_dies_leaves_the_roll_as_it_was() {
     let mut big = Vec::new();
     loksus::demo::rolls::write_roll(&mut big, 150_000, 8).unwrap();
     let pool = db.pool.clone();
-    let target = roll.target();
+    let target = roll.clone();
     let running = tokio::spawn(async move {
         import::import(
             &pool,

@@ -4,7 +4,6 @@ use loksus::db::audit::Actor;
 use loksus::domain::access::Role;
 use loksus::domain::eligibility::{self, Facts, Rule};
 use loksus::domain::roll_file as parse;
-use loksus::rolls;
 use loksus::rolls::import::{self, Mode, Options, Report, Transfers};
 use reqwest::StatusCode;
 use time::macros::date;
@@ -31,13 +30,13 @@ fn opts() -> Options {
 }
 
 async fn import_into(db: &TestDb, facility: &str, content: &str, o: Options) -> Report {
-    let roll = rolls::find(&db.pool, facility, None)
+    let roll = loksus::read::places::facility(&db.pool, facility, None)
         .await
         .unwrap()
         .unwrap();
     import::import(
         &db.pool,
-        &roll.target(),
+        &roll,
         content.as_bytes(),
         o,
         &Actor::command_line(),
@@ -312,7 +311,7 @@ async fn sql_eligibility_agrees_with_the_rule_for_every_reason() {
         .unwrap();
         let facts = Facts {
             birth_date: v.birth_date,
-            marital_status: v.marital_status,
+            marital_status: v.marital_status.as_str(),
             rights_revoked: v.rights_revoked,
             release_date: v.release_date,
             valid_nik: v.nik.is_some() && v.flag.is_none(),
@@ -601,5 +600,152 @@ async fn registrar_adds_edits_releases_and_transfers_a_voter() {
             "voter.transfer_in",
             "voter.release"
         ]
+    );
+}
+
+/// A roll with a voter under each filter.
+const MIXED: [&str; 7] = [
+    BUDI,
+    ANDI,
+    "1674010101080004,Rudi Muda,2008-01-01,L,NAPI,BELUM KAWIN,16.74.01,N,,",
+    ",Tanpa Nik,1990-01-01,L,NAPI,KAWIN,16.74.01,N,,",
+    "1674011508900005,Salah Tanggal,1990-08-16,L,NAPI,KAWIN,16.74.01,N,,",
+    "1674010202900006,Dicabut Hak,1990-02-02,L,NAPI,KAWIN,16.74.01,Y,,",
+    "1674010303900007,Segera Bebas,1990-03-03,L,NAPI,KAWIN,16.74.01,N,2024-01-01,",
+];
+
+/// The `data-voter` ids of a roll list page and its caption.
+fn listed(page: &str) -> (Vec<String>, Option<String>) {
+    let ids = page
+        .split("data-voter=\"")
+        .skip(1)
+        .map(|s| s.chars().take_while(char::is_ascii_digit).collect())
+        .collect();
+    let caption = page
+        .split("<caption>")
+        .nth(2)
+        .map(|s| s.split("</caption>").next().unwrap_or_default().to_owned());
+    (ids, caption)
+}
+
+#[tokio::test]
+async fn old_english_filter_values_still_show_the_same_list() {
+    let app = TestApp::spawn_with_demo().await;
+    let report = import_into(&app.db, "lapas-lubuklinggau", &file(&MIXED), opts()).await;
+    assert_eq!(report.inserted, 7, "{report:?}");
+    let registrar = app
+        .login(Role::Registrar, None, Some("lapas-lubuklinggau"))
+        .await;
+    let pairs = [
+        ("under_age", "belum_17"),
+        ("rights_revoked", "hak_dicabut"),
+        ("released", "bebas"),
+        ("no_valid_nik", "tanpa_nik_sah"),
+        ("outside_region", "luar_wilayah"),
+        ("no_nik", "tanpa_nik"),
+        ("nik_mismatch", "nik_tidak_cocok"),
+    ];
+    let mut seen = 0;
+    for (old, new) in pairs {
+        let base = "/fasilitas/lapas-lubuklinggau/daftar?per=300&saring=";
+        let (status, by_old) = registrar.get(&format!("{base}{old}")).await;
+        assert_eq!(status, StatusCode::OK, "{old}");
+        let (status, by_new) = registrar.get(&format!("{base}{new}")).await;
+        assert_eq!(status, StatusCode::OK, "{new}");
+        assert_eq!(listed(&by_old), listed(&by_new), "{old} / {new}");
+        // Only a pilkada has voters outside its region.
+        if new != "luar_wilayah" {
+            assert!(!listed(&by_new).0.is_empty(), "{new} lists someone");
+        }
+        seen += listed(&by_new).0.len();
+        assert!(
+            by_old.contains(&format!("<option value=\"{new}\" selected>")),
+            "{old} selects {new}"
+        );
+        assert!(
+            !by_new.contains(&format!("value=\"{old}\"")),
+            "{old} is not offered"
+        );
+    }
+    assert!(seen > 0, "the demo roll has voters under some filter");
+    let (status, _) = registrar
+        .get("/fasilitas/lapas-lubuklinggau/daftar?saring=bukan_saringan")
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+/// Every link and form target of `page` that points into a facility.
+fn facility_targets(page: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in ["href=\"", "action=\""] {
+        for part in page.split(attr).skip(1) {
+            let target = part.split('"').next().unwrap_or_default();
+            if target.starts_with("/fasilitas/") {
+                out.push(target.replace("&amp;", "&"));
+            }
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn roll_pages_keep_the_selected_election_with_two_elections() {
+    let app = TestApp::spawn_with_demo().await;
+    import_into(&app.db, "lapas-lubuklinggau", &file(&MIXED), opts()).await;
+    // A later election becomes the default: links without `?pemilihan=` would switch to it.
+    sqlx::query(
+        "insert into elections (slug, name, kind, voting_day, transfer_deadline,
+             detainee_transfer_deadline, max_voters_per_tps, reserve_basis_points, ballot_types)
+         values ('pemilu-2029', 'Pemilihan Umum 2029', 'pemilu', '2029-02-14', '2029-01-15',
+                 '2029-02-07', 300, 200, array['ppwp'])",
+    )
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    import_into(&app.db, "lapas-palembang", &file(&[BUDI]), opts()).await;
+    let registrar = app
+        .login(Role::Registrar, None, Some("lapas-lubuklinggau"))
+        .await;
+    let q = "?pemilihan=pemilu-2024";
+    let (_, list) = registrar
+        .get(&format!("/fasilitas/lapas-lubuklinggau/daftar{q}"))
+        .await;
+    assert!(list.contains("Pemilihan Umum 2024"), "{list}");
+    assert!(list.contains("name=\"pemilihan\" value=\"pemilu-2024\""));
+    let first_voter = listed(&list).0[0].clone();
+    let mut pages = vec![list];
+    for rest in [
+        "/daftar/impor",
+        "/daftar/baru",
+        &format!("/daftar/{first_voter}/ubah"),
+        "/pindahan",
+        "/disdukcapil",
+        "/daftar?saring=keluar&hal=1",
+    ] {
+        let sep = if rest.contains('?') { '&' } else { '?' };
+        let path = format!("/fasilitas/lapas-lubuklinggau{rest}{sep}pemilihan=pemilu-2024");
+        let (status, page) = registrar.get(&path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        pages.push(page);
+    }
+    let targets: Vec<String> = pages.iter().flat_map(|p| facility_targets(p)).collect();
+    assert!(targets.len() > 20, "{targets:?}");
+    for t in &targets {
+        assert!(
+            t.contains("pemilihan=pemilu-2024"),
+            "{t} drops the election"
+        );
+    }
+    // A write redirects back to the same election's roll.
+    let resp = registrar
+        .post(
+            &format!("/fasilitas/lapas-lubuklinggau/daftar/{first_voter}/bebas{q}"),
+            &[("tanggal", "2024-01-02")],
+        )
+        .await;
+    let location = resp.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(
+        location,
+        "/fasilitas/lapas-lubuklinggau/daftar?pemilihan=pemilu-2024"
     );
 }

@@ -31,13 +31,13 @@ fn file(rows: &[&str]) -> String {
 
 /// Loads `rows` into `facility`'s roll as the operator's command line would.
 async fn seed(db: &TestDb, facility: &str, rows: &[&str]) {
-    let roll = rolls::find(&db.pool, facility, None)
+    let roll = loksus::read::places::facility(&db.pool, facility, None)
         .await
         .unwrap()
         .unwrap();
     let report = import::import(
         &db.pool,
-        &roll.target(),
+        &roll,
         file(rows).as_bytes(),
         Options::new(Mode::Upsert),
         &Actor::command_line(),

@@ -1,0 +1,386 @@
+//! Importing a roll file into a facility's roll, in one transaction.
+//!
+//! The file is streamed: each row is checked (`parse`), valid rows go through `COPY` into
+//! `roll_staging`, and set-based statements find duplicates and NIKs on other facilities'
+//! rolls, then insert, update, depart and audit. Memory does not grow with the file (only
+//! with the rejected rows). By default any rejected row means nothing is written.
+
+use std::io::{BufRead, BufReader, Read};
+
+use serde_json::json;
+use sqlx::{PgConnection, PgPool};
+use time::Date;
+
+mod staged;
+
+use crate::db::audit::{self, Actor, Entry};
+use crate::domain::access::Scope;
+use crate::domain::csv_file::{RowError, csv_reader, first_line};
+use crate::domain::roll_file::{Header, VoterRow, parse_row};
+use crate::read::places::Place;
+
+/// How the file relates to the roll (stored with an upload as `upsert`/`replace`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
+#[sqlx(type_name = "text", rename_all = "lowercase")]
+pub enum Mode {
+    /// Add new voters and update known ones.
+    Upsert,
+    /// The file is the whole roll: voters not in it are marked departed (kept, not deleted).
+    Replace,
+}
+
+impl Mode {
+    pub fn parse(s: &str) -> Option<Mode> {
+        match s {
+            "upsert" => Some(Mode::Upsert),
+            "replace" => Some(Mode::Replace),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Upsert => "upsert",
+            Mode::Replace => "replace",
+        }
+    }
+}
+
+/// What to do with a row whose NIK is on another facility's active roll.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transfers {
+    /// Reject the row.
+    Refuse,
+    /// Record a pending arrival, which moves the inmate once the origin confirms it (the
+    /// pages). The row's name and birth date must match the origin's record, else the row is
+    /// rejected as a NIK conflict.
+    Request,
+    /// Move the inmate at once, each move listed in the report (the operator's command line).
+    /// Name and birth date must match as for `Request`.
+    Move,
+}
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub mode: Mode,
+    /// Write the valid rows even when some are rejected.
+    pub skip_invalid: bool,
+    pub transfers: Transfers,
+    /// Check everything, write nothing.
+    pub dry_run: bool,
+    /// Who reads the report: another facility is named only when this scope covers it.
+    pub viewer: Scope,
+    /// The upload this import confirms: claimed (and its content deleted) inside the
+    /// import's transaction, so a second confirm changes nothing and a failed one can be
+    /// retried.
+    pub confirms_upload: Option<i64>,
+}
+
+impl Options {
+    /// Upsert, all-or-nothing, transfers refused, written, read by an operator.
+    pub fn new(mode: Mode) -> Options {
+        Options {
+            mode,
+            skip_invalid: false,
+            transfers: Transfers::Refuse,
+            dry_run: false,
+            viewer: Scope::National,
+            confirms_upload: None,
+        }
+    }
+}
+
+/// An inmate moved from another facility's roll by this import ([`Transfers::Move`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Move {
+    pub nik: String,
+    pub name: String,
+    pub from_code: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    pub inserted: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub departed: u64,
+    pub rejected: u64,
+    pub flagged: u64,
+    /// Voters moved here from another facility's roll ([`Transfers::Move`]).
+    pub transferred: u64,
+    /// The moves themselves, for the operator to read.
+    pub moves: Vec<Move>,
+    /// Pending arrivals recorded ([`Transfers::Request`]): they move once the origin confirms.
+    pub pending_transfers: u64,
+    pub errors: Vec<RowError>,
+    /// Whether anything was written (false on a dry run or when rows were rejected).
+    pub written: bool,
+}
+
+impl Report {
+    /// The last line `loksus roll import` prints (a stable contract).
+    pub fn summary_line(&self) -> String {
+        format!(
+            "inserted {}, updated {}, unchanged {}, departed {}, rejected {}, flagged {}",
+            self.inserted, self.updated, self.unchanged, self.departed, self.rejected, self.flagged
+        )
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The file as a whole cannot be read (no header, missing columns...).
+    #[error("{0}")]
+    File(String),
+    /// The upload was confirmed already (a double submit): nothing was written again.
+    #[error("already confirmed")]
+    AlreadyConfirmed,
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// Staged rows are sent to the server in chunks of about this size.
+const COPY_CHUNK: usize = 1 << 20;
+
+fn csv_buffer() -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new().from_writer(Vec::with_capacity(COPY_CHUNK + 64 * 1024))
+}
+
+/// Reads the header row: the reader positioned on the first data row, and the columns.
+fn open(input: impl Read) -> Result<(csv::Reader<impl Read>, Header), ImportError> {
+    let mut input = BufReader::with_capacity(64 * 1024, input);
+    let head = input
+        .fill_buf()
+        .map_err(|e| ImportError::File(format!("berkas tidak dapat dibaca: {e}")))?;
+    let first = first_line(head).to_vec();
+    let mut reader = csv_reader(&first, input);
+    let header_record = reader
+        .headers()
+        .map_err(|e| ImportError::File(format!("baris judul tidak dapat dibaca: {e}")))?
+        .clone();
+    if header_record.iter().all(|h| h.trim().is_empty()) {
+        return Err(ImportError::File(
+            "berkas kosong: baris judul tidak ada".into(),
+        ));
+    }
+    let header = Header::parse(header_record.iter()).map_err(ImportError::File)?;
+    Ok((reader, header))
+}
+
+/// Claims the upload being confirmed (if any), creates the staging table and returns this
+/// import's id.
+async fn prepare(conn: &mut PgConnection, opts: &Options) -> Result<i64, ImportError> {
+    if let Some(upload) = opts.confirms_upload {
+        let claimed = sqlx::query!(
+            "update roll_uploads set confirmed_at = now(), content = null, purged_at = now()
+             where id = $1 and confirmed_at is null",
+            upload
+        )
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+        if claimed == 0 {
+            return Err(ImportError::AlreadyConfirmed);
+        }
+    }
+    // A private staging table for this transaction (see the migration), and room for the
+    // hash joins and aggregates over the whole file.
+    sqlx::query!("create temp table roll_staging (like public.roll_staging) on commit drop")
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query!("set local work_mem = '64MB'")
+        .execute(&mut *conn)
+        .await?;
+    // Every join here is file-sized; a roll just loaded has no statistics yet, and a nested
+    // loop planned on "one row" then costs seconds per thousand rows.
+    sqlx::query!("set local enable_nestloop = off")
+        .execute(&mut *conn)
+        .await?;
+    Ok(
+        sqlx::query_scalar!(r#"select nextval('roll_import_seq') as "id!""#)
+            .fetch_one(&mut *conn)
+            .await?,
+    )
+}
+
+/// A valid row as a `COPY` line of `roll_staging`.
+fn staged_record(import_id: i64, line: u64, v: &VoterRow) -> [String; 19] {
+    let date = |d: Option<Date>| d.map(|d| d.to_string()).unwrap_or_default();
+    let b = |x: bool| if x { "t" } else { "f" }.to_owned();
+    let opt = |s: &Option<String>| s.clone().unwrap_or_default();
+    [
+        import_id.to_string(),
+        line.to_string(),
+        v.row_key(),
+        opt(&v.nik),
+        v.flag.map(|f| f.code().to_owned()).unwrap_or_default(),
+        v.name.clone(),
+        v.birth_date.to_string(),
+        v.sex.as_str().to_owned(),
+        v.legal_status.as_str().to_owned(),
+        v.marital_status.as_str().to_owned(),
+        opt(&v.home_region_code),
+        b(v.home_from_nik),
+        b(v.rights_revoked),
+        date(v.release_date),
+        v.list.map(|l| l.as_str().to_owned()).unwrap_or_default(),
+        opt(&v.birth_place),
+        opt(&v.registration_no),
+        opt(&v.disability),
+        v.ktp_el.map(b).unwrap_or_default(),
+    ]
+}
+
+/// Streams the file: checks each row, stages the valid ones with `COPY`, and records the
+/// rejected ones in `report` and `rejected`.
+async fn stage(
+    conn: &mut PgConnection,
+    (mut reader, header): (csv::Reader<impl Read>, Header),
+    import_id: i64,
+    today: Date,
+    report: &mut Report,
+    rejected: &mut Vec<i64>,
+) -> Result<(), ImportError> {
+    let mut copy = conn
+        .copy_in_raw(
+            "copy roll_staging (import_id, line, row_key, nik, nik_flag, name, birth_date, sex,
+                 legal_status, marital_status, home_region_code, home_from_nik, rights_revoked,
+                 release_date, list, birth_place, registration_no, disability, ktp_el)
+             from stdin with (format csv)",
+        )
+        .await?;
+    let file_error = |e: &dyn std::fmt::Display| ImportError::File(e.to_string());
+    let mut buf = csv_buffer();
+    let mut record = csv::StringRecord::new();
+    // Rows as a spreadsheet numbers them: the header is row 1.
+    let mut line: u64 = 1;
+    loop {
+        let more = match reader.read_record(&mut record) {
+            Ok(more) => more,
+            Err(e) if e.is_io_error() => {
+                return Err(ImportError::File(format!("berkas tidak dapat dibaca: {e}")));
+            }
+            Err(e) => {
+                line += 1;
+                let message = format!("baris tidak dapat dibaca (bukan teks UTF-8?): {e}");
+                report.errors.push(RowError::new(line, "", message));
+                rejected.push(line as i64);
+                continue;
+            }
+        };
+        if !more {
+            break;
+        }
+        line += 1;
+        if record.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        match parse_row(&header, &record, line, today) {
+            Ok(v) => {
+                buf.write_record(staged_record(import_id, line, &v))
+                    .map_err(|e| file_error(&e))?;
+                if buf.get_ref().len() >= COPY_CHUNK {
+                    let full = std::mem::replace(&mut buf, csv_buffer());
+                    copy.send(full.into_inner().map_err(|e| file_error(&e))?)
+                        .await?;
+                }
+            }
+            Err(errors) => {
+                report.errors.extend(errors);
+                rejected.push(line as i64);
+            }
+        }
+    }
+    let rest = buf.into_inner().map_err(|e| file_error(&e))?;
+    if !rest.is_empty() {
+        copy.send(rest).await?;
+    }
+    copy.finish().await?;
+    Ok(())
+}
+
+/// Imports `input` into `place`'s roll; see the module docs.
+#[tracing::instrument(skip_all, fields(facility = %place.facility_code, user = %actor.name))]
+pub async fn import(
+    pool: &PgPool,
+    place: &Place,
+    input: impl Read,
+    opts: Options,
+    actor: &Actor,
+    today: Date,
+) -> Result<Report, ImportError> {
+    let file = open(input)?;
+    let mut tx = pool.begin().await?;
+    let import_id = prepare(&mut tx, &opts).await?;
+    let mut report = Report::default();
+    let mut rejected_lines: Vec<i64> = Vec::new();
+    stage(
+        &mut tx,
+        file,
+        import_id,
+        today,
+        &mut report,
+        &mut rejected_lines,
+    )
+    .await?;
+    staged::check_staged(
+        &mut tx,
+        place,
+        import_id,
+        &opts,
+        &mut report,
+        &mut rejected_lines,
+    )
+    .await?;
+    rejected_lines.sort_unstable();
+    rejected_lines.dedup();
+    report.rejected = rejected_lines.len() as u64;
+    report.errors.sort_by_key(|e| e.line);
+    report.flagged = sqlx::query_scalar!(
+        r#"select count(*) as "n!" from roll_staging
+           where import_id = $1 and (nik_flag is not null or home_from_nik) and line <> all($2)"#,
+        import_id,
+        &rejected_lines
+    )
+    .fetch_one(&mut *tx)
+    .await? as u64;
+
+    if report.rejected > 0 && !opts.skip_invalid {
+        return Ok(report); // dropping `tx` rolls back: nothing written
+    }
+    sqlx::query!(
+        "delete from roll_staging where import_id = $1 and line = any($2)",
+        import_id,
+        &rejected_lines
+    )
+    .execute(&mut *tx)
+    .await?;
+
+    staged::apply(&mut tx, place, import_id, &opts, actor, &mut report).await?;
+    if opts.dry_run {
+        return Ok(report); // rolled back
+    }
+    audit::record(&mut tx, actor, audit_entry(place, &opts, &report)).await?;
+    tx.commit().await?;
+    report.written = true;
+    Ok(report)
+}
+
+/// The one audit entry of a written import.
+fn audit_entry(place: &Place, opts: &Options, report: &Report) -> Entry {
+    Entry::new("roll.import")
+        .object(
+            "roll",
+            format!("{}:{}", place.election.id, place.facility_id),
+        )
+        .province(Some(place.province_code.clone()))
+        .facility(Some(place.facility_id))
+        .after(json!({
+            "mode": opts.mode.as_str(),
+            "inserted": report.inserted, "updated": report.updated,
+            "unchanged": report.unchanged, "departed": report.departed,
+            "rejected": report.rejected, "flagged": report.flagged,
+            "transferred": report.transferred,
+            "pending_transfers": report.pending_transfers,
+        }))
+}

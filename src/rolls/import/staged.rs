@@ -1,0 +1,401 @@
+//! The set-based statements over the staged rows: duplicates within the file and NIKs on
+//! other rolls (checks), then transfers, updates, inserts and departures, each audited.
+
+use sqlx::PgConnection;
+
+use super::{ImportError, Mode, Move, Options, Report, Transfers};
+use crate::db::audit::Actor;
+use crate::domain::csv_file::RowError;
+use crate::domain::privacy::facility_name;
+use crate::read::places::Place;
+
+/// The checks that need the whole file or the database: duplicates within the file, and
+/// NIKs on another facility's active roll. Each rejected row is added to `report` and its
+/// line to `rejected`.
+pub(super) async fn check_staged(
+    conn: &mut PgConnection,
+    target: &Place,
+    import_id: i64,
+    opts: &Options,
+    report: &mut Report,
+    rejected: &mut Vec<i64>,
+) -> Result<(), ImportError> {
+    let mut errors = duplicates(conn, import_id).await?;
+    errors.extend(niks_elsewhere(conn, target, import_id, opts).await?);
+    rejected.extend(errors.iter().map(|e| e.line as i64));
+    report.errors.extend(errors);
+    Ok(())
+}
+
+/// Rows that name the same voter as another row of the file.
+async fn duplicates(conn: &mut PgConnection, import_id: i64) -> Result<Vec<RowError>, ImportError> {
+    let mut errors = Vec::new();
+    let dups = sqlx::query!(
+        r#"select s.line, s.nik, d.lines as "lines!"
+           from roll_staging s
+           join (select row_key, array_agg(line order by line) as lines
+                 from roll_staging where import_id = $1
+                 group by row_key having count(*) > 1) d on d.row_key = s.row_key
+           where s.import_id = $1
+           order by s.line"#,
+        import_id
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    for d in dups {
+        let others: Vec<String> = d
+            .lines
+            .iter()
+            .filter(|&&l| l != d.line)
+            .map(i64::to_string)
+            .collect();
+        let (column, message) = match d.nik {
+            Some(nik) => (
+                "nik",
+                format!(
+                    "NIK {nik} muncul lebih dari sekali di berkas (juga baris {})",
+                    others.join(", ")
+                ),
+            ),
+            None => (
+                "nama",
+                format!(
+                    "pemilih yang sama muncul lebih dari sekali di berkas (juga baris {})",
+                    others.join(", ")
+                ),
+            ),
+        };
+        errors.push(RowError::new(d.line as u64, column, message));
+    }
+    Ok(errors)
+}
+
+/// Rows whose NIK is on another facility's active roll: refused, or (for a transfer) refused
+/// unless the name and birth date match the origin's record.
+async fn niks_elsewhere(
+    conn: &mut PgConnection,
+    target: &Place,
+    import_id: i64,
+    opts: &Options,
+) -> Result<Vec<RowError>, ImportError> {
+    let mut errors = Vec::new();
+    let elsewhere = sqlx::query!(
+        r#"select s.line, s.nik as "nik!", f.id as facility_id, f.name as facility,
+                  f.province_code,
+                  (regexp_replace(lower(v.name), '[^a-z0-9]+', '', 'g')
+                       = regexp_replace(lower(s.name), '[^a-z0-9]+', '', 'g')
+                   and v.birth_date = s.birth_date) as "same_person!"
+           from roll_staging s
+           join voters v on v.election_id = $2 and v.nik = s.nik and v.status = 'active'
+                        and v.facility_id <> $3
+           join facilities f on f.id = v.facility_id
+           where s.import_id = $1
+           order by s.line"#,
+        import_id,
+        target.election.id,
+        target.facility_id
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    for e in elsewhere {
+        let at = facility_name(&opts.viewer, e.facility_id, &e.province_code, &e.facility);
+        let message = match opts.transfers {
+            Transfers::Refuse => format!(
+                "NIK {} terdaftar aktif di {at}; centang \"terima sebagai pindahan\" bila WBP ini dipindahkan ke sini",
+                e.nik
+            ),
+            Transfers::Request | Transfers::Move if !e.same_person => format!(
+                "konflik NIK: NIK {} terdaftar aktif di {at} dengan nama atau tanggal lahir lain; periksa NIK ini dengan Disdukcapil",
+                e.nik
+            ),
+            Transfers::Request | Transfers::Move => continue,
+        };
+        errors.push(RowError::new(e.line as u64, "nik", message));
+    }
+    Ok(errors)
+}
+
+/// Writes the staged rows: transfers, updates, inserts, departures, each audited.
+pub(super) async fn apply(
+    conn: &mut PgConnection,
+    target: &Place,
+    import_id: i64,
+    opts: &Options,
+    actor: &Actor,
+    report: &mut Report,
+) -> Result<(), ImportError> {
+    match opts.transfers {
+        Transfers::Refuse => {}
+        Transfers::Request => {
+            report.pending_transfers =
+                request_arrivals(conn, target, import_id, actor).await? as u64;
+        }
+        Transfers::Move => {
+            report.moves = move_arrivals(conn, target, import_id, actor).await?;
+            report.transferred = report.moves.len() as u64;
+        }
+    }
+    let matched = matched(conn, target, import_id).await?;
+    report.updated = update_changed(conn, target, import_id, actor).await?;
+    report.unchanged = matched - report.updated;
+    report.inserted = insert_new(conn, target, import_id).await?;
+    if opts.mode == Mode::Replace {
+        report.departed = depart_missing(conn, target, import_id, actor).await?;
+    }
+    Ok(())
+}
+
+/// How many staged rows match a voter of the roll.
+async fn matched(
+    conn: &mut PgConnection,
+    target: &Place,
+    import_id: i64,
+) -> Result<u64, ImportError> {
+    let (e, f) = (target.election.id, target.facility_id);
+    Ok(sqlx::query_scalar!(
+        r#"select count(*) as "n!" from roll_staging s
+           join voters v on v.election_id = $2 and v.facility_id = $3 and v.row_key = s.row_key
+           where s.import_id = $1"#,
+        import_id,
+        e,
+        f
+    )
+    .fetch_one(&mut *conn)
+    .await? as u64)
+}
+
+/// Updates the voters whose staged row differs (audited); returns how many.
+async fn update_changed(
+    conn: &mut PgConnection,
+    target: &Place,
+    import_id: i64,
+    actor: &Actor,
+) -> Result<u64, ImportError> {
+    let (e, f) = (target.election.id, target.facility_id);
+    Ok(sqlx::query_scalar!(
+        r#"with changed as (
+               select v.id, to_jsonb(v) as before
+               from roll_staging s
+               join voters v on v.election_id = $2 and v.facility_id = $3 and v.row_key = s.row_key
+               where s.import_id = $1
+                 and (v.nik, v.nik_flag, v.name, v.birth_date, v.sex, v.legal_status,
+                      v.marital_status, v.home_region_code, v.home_from_nik, v.rights_revoked,
+                      v.release_date, v.list, v.birth_place, v.registration_no, v.disability,
+                      v.ktp_el, v.status)
+                     is distinct from
+                     (s.nik, s.nik_flag, s.name, s.birth_date, s.sex, s.legal_status,
+                      s.marital_status, s.home_region_code, s.home_from_nik, s.rights_revoked,
+                      s.release_date, s.list, s.birth_place, s.registration_no, s.disability,
+                      s.ktp_el, 'active')
+           ), updated as (
+               update voters v
+               set nik = s.nik, nik_flag = s.nik_flag, name = s.name, birth_date = s.birth_date,
+                   sex = s.sex, legal_status = s.legal_status, marital_status = s.marital_status,
+                   home_region_code = s.home_region_code, home_from_nik = s.home_from_nik,
+                   rights_revoked = s.rights_revoked, release_date = s.release_date,
+                   list = s.list, birth_place = s.birth_place,
+                   registration_no = s.registration_no, disability = s.disability,
+                   ktp_el = s.ktp_el, status = 'active', departed_reason = null, departed_to = null,
+                   departed_at = null
+               from roll_staging s, changed c
+               where s.import_id = $1 and c.id = v.id and v.row_key = s.row_key
+               returning v.id, to_jsonb(v) as after
+           ), audited as (
+               insert into audit_log (user_id, actor, client_addr, action, object_type, object_id,
+                                      province_code, facility_id, before, after)
+               select $4, $5, $6, 'voter.update', 'voter', u.id::text, $7, $3, c.before, u.after
+               from updated u join changed c using (id)
+           )
+           select count(*) as "n!" from updated"#,
+        import_id,
+        e,
+        f,
+        actor.user_id,
+        actor.name,
+        actor.client_addr,
+        target.province_code,
+    )
+    .fetch_one(&mut *conn)
+    .await? as u64)
+}
+
+/// Inserts the staged rows that match no voter of the roll; returns how many.
+async fn insert_new(
+    conn: &mut PgConnection,
+    target: &Place,
+    import_id: i64,
+) -> Result<u64, ImportError> {
+    let (e, f) = (target.election.id, target.facility_id);
+    Ok(sqlx::query!(
+        "insert into voters (election_id, facility_id, row_key, nik, nik_flag, name, birth_date,
+             sex, legal_status, marital_status, home_region_code, home_from_nik, rights_revoked,
+             release_date, list, birth_place, registration_no, disability, ktp_el,
+             transferred_from)
+         select $2, $3, s.row_key, s.nik, s.nik_flag, s.name, s.birth_date, s.sex,
+                s.legal_status, s.marital_status, s.home_region_code, s.home_from_nik,
+                s.rights_revoked, s.release_date, s.list, s.birth_place, s.registration_no,
+                s.disability, s.ktp_el, s.transferred_from
+         from roll_staging s
+         where s.import_id = $1
+           and not exists (select 1 from voters v where v.election_id = $2 and v.facility_id = $3
+                                                     and v.row_key = s.row_key)",
+        import_id,
+        e,
+        f
+    )
+    .execute(&mut *conn)
+    .await?
+    .rows_affected())
+}
+
+/// Marks departed the active voters absent from the file (replace mode, audited); returns
+/// how many.
+async fn depart_missing(
+    conn: &mut PgConnection,
+    target: &Place,
+    import_id: i64,
+    actor: &Actor,
+) -> Result<u64, ImportError> {
+    let (e, f) = (target.election.id, target.facility_id);
+    Ok(sqlx::query_scalar!(
+        r#"with departed as (
+               update voters v
+               set status = 'departed', departed_reason = 'tidak ada di berkas impor (replace)',
+                   departed_at = now()
+               where v.election_id = $2 and v.facility_id = $3 and v.status = 'active'
+                 and not exists (select 1 from roll_staging s
+                                 where s.import_id = $1 and s.row_key = v.row_key)
+               returning v.id, to_jsonb(v) as after
+           ), audited as (
+               insert into audit_log (user_id, actor, client_addr, action, object_type,
+                                      object_id, province_code, facility_id, after)
+               select $4, $5, $6, 'voter.depart', 'voter', d.id::text, $7, $3, d.after
+               from departed d
+           )
+           select count(*) as "n!" from departed"#,
+        import_id,
+        e,
+        f,
+        actor.user_id,
+        actor.name,
+        actor.client_addr,
+        target.province_code,
+    )
+    .fetch_one(&mut *conn)
+    .await? as u64)
+}
+
+/// Records a pending arrival for every staged row whose NIK is active at another facility
+/// (the rows were checked to be the same person), and takes those rows out of this import:
+/// the inmate stays on the origin's roll until the origin confirms. Returns how many.
+async fn request_arrivals(
+    conn: &mut PgConnection,
+    target: &Place,
+    import_id: i64,
+    actor: &Actor,
+) -> Result<i64, ImportError> {
+    let (e, f) = (target.election.id, target.facility_id);
+    let n = sqlx::query_scalar!(
+        r#"with requested as (
+               insert into transfers (election_id, voter_id, from_facility_id, to_facility_id,
+                                      arrival, requested_by)
+               select $2, v.id, v.facility_id, $3, to_jsonb(s) - 'import_id' - 'line', $4
+               from roll_staging s
+               join voters v on v.election_id = $2 and v.nik = s.nik and v.status = 'active'
+                            and v.facility_id <> $3
+               where s.import_id = $1
+               on conflict (voter_id, to_facility_id) where status = 'pending'
+               do update set arrival = excluded.arrival, requested_by = excluded.requested_by,
+                             requested_at = now()
+               returning id, voter_id, from_facility_id
+           ), audited as (
+               insert into audit_log (user_id, actor, client_addr, action, object_type,
+                                      object_id, province_code, facility_id, after)
+               select $4, $5, $6, 'transfer.request', 'transfer', r.id::text, $7, $3,
+                      jsonb_build_object('voter_id', r.voter_id,
+                                         'from_facility_id', r.from_facility_id,
+                                         'to_facility_id', $3::bigint)
+               from requested r
+           )
+           select count(*) as "n!" from requested"#,
+        import_id,
+        e,
+        f,
+        actor.user_id,
+        actor.name,
+        actor.client_addr,
+        target.province_code,
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "delete from roll_staging s using voters v
+         where s.import_id = $1 and v.election_id = $2 and v.nik = s.nik
+           and v.status = 'active' and v.facility_id <> $3",
+        import_id,
+        e,
+        f
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(n)
+}
+
+/// Moves every staged row's inmate whose NIK is active at another facility here at once
+/// (the operator's command line): departed there, audited, and inserted here with where
+/// they came from. Returns the moves.
+async fn move_arrivals(
+    conn: &mut PgConnection,
+    target: &Place,
+    import_id: i64,
+    actor: &Actor,
+) -> Result<Vec<Move>, ImportError> {
+    let (e, f) = (target.election.id, target.facility_id);
+    sqlx::query!(
+        "update roll_staging s set transferred_from = v.facility_id
+         from voters v
+         where s.import_id = $1 and v.election_id = $2 and v.nik = s.nik
+           and v.status = 'active' and v.facility_id <> $3",
+        import_id,
+        e,
+        f
+    )
+    .execute(&mut *conn)
+    .await?;
+    let moved = sqlx::query!(
+        r#"with moved as (
+               update voters v
+               set status = 'departed', departed_reason = 'dipindahkan', departed_to = $3,
+                   departed_at = now()
+               from roll_staging s
+               where s.import_id = $1 and v.election_id = $2 and v.nik = s.nik
+                 and v.status = 'active' and v.facility_id <> $3
+               returning v.id, v.nik, v.name, v.facility_id, to_jsonb(v) as after
+           ), audited as (
+               insert into audit_log (user_id, actor, client_addr, action, object_type,
+                                      object_id, province_code, facility_id, after)
+               select $4, $5, $6, 'voter.transfer_out', 'voter', m.id::text,
+                      fac.province_code, m.facility_id, m.after
+               from moved m join facilities fac on fac.id = m.facility_id
+           )
+           select m.nik as "nik!", m.name, fac.code as from_code
+           from moved m join facilities fac on fac.id = m.facility_id
+           order by fac.code, m.name"#,
+        import_id,
+        e,
+        f,
+        actor.user_id,
+        actor.name,
+        actor.client_addr,
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(moved
+        .into_iter()
+        .map(|m| Move {
+            nik: m.nik,
+            name: m.name,
+            from_code: m.from_code,
+        })
+        .collect())
+}

@@ -1,0 +1,168 @@
+//! The roll list: its counts per filter, one page of voters (both from the view
+//! `voters_with_reasons`), the Disdukcapil list.
+
+use sqlx::PgPool;
+use time::Date;
+
+use crate::domain::voter::{NikFlag, Sex, VoterList, VoterStatus};
+use crate::read::places::Place;
+
+/// How many voters each filter of the list holds (active ones unless said otherwise).
+pub struct Counts {
+    pub active: i64,
+    pub eligible: i64,
+    pub under_age: i64,
+    pub rights_revoked: i64,
+    pub released: i64,
+    pub no_valid_nik: i64,
+    pub outside_region: i64,
+    pub dpt: i64,
+    pub dptb: i64,
+    pub dpk: i64,
+    pub unlisted: i64,
+    pub no_nik: i64,
+    pub nik_mismatch: i64,
+    pub home_from_nik: i64,
+    pub late: i64,
+    pub departed: i64,
+}
+
+pub async fn counts(pool: &PgPool, place: &Place) -> sqlx::Result<Counts> {
+    sqlx::query_as!(
+        Counts,
+        r#"select count(*) filter (where status = 'active') as "active!",
+                  count(*) filter (where status = 'active' and cardinality(reasons) = 0) as "eligible!",
+                  count(*) filter (where status = 'active' and 'under_age' = any(reasons)) as "under_age!",
+                  count(*) filter (where status = 'active' and 'rights_revoked' = any(reasons)) as "rights_revoked!",
+                  count(*) filter (where status = 'active' and 'released' = any(reasons)) as "released!",
+                  count(*) filter (where status = 'active' and 'no_valid_nik' = any(reasons)) as "no_valid_nik!",
+                  count(*) filter (where status = 'active' and 'outside_region' = any(reasons)) as "outside_region!",
+                  count(*) filter (where status = 'active' and list = 'dpt') as "dpt!",
+                  count(*) filter (where status = 'active' and list = 'dptb') as "dptb!",
+                  count(*) filter (where status = 'active' and list = 'dpk') as "dpk!",
+                  count(*) filter (where status = 'active' and list is null) as "unlisted!",
+                  count(*) filter (where status = 'active' and nik_flag = 'no_nik') as "no_nik!",
+                  count(*) filter (where status = 'active' and nik_flag = 'nik_mismatch') as "nik_mismatch!",
+                  count(*) filter (where status = 'active' and home_from_nik) as "home_from_nik!",
+                  count(*) filter (where status = 'active' and late) as "late!",
+                  count(*) filter (where status = 'departed') as "departed!"
+           from voters_with_reasons
+           where facility_id = $1 and election_id = $2"#,
+        place.facility_id,
+        place.election.id
+    )
+    .fetch_one(pool)
+    .await
+}
+
+/// What the list asks for: a filter key (see `rolls::filter`), a search, a page.
+pub struct Search<'a> {
+    pub filter_key: &'a str,
+    /// The search as typed (empty: none), and its patterns under the NIK masking rule.
+    pub text: &'a str,
+    pub name_pattern: String,
+    pub nik_prefix: Option<String>,
+    pub nik_exact: Option<String>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// One voter of the list, with where they came from or went to and why they may not vote.
+pub struct ListedVoter {
+    pub id: i64,
+    pub name: String,
+    pub nik: Option<String>,
+    pub birth_date: Date,
+    pub sex: Sex,
+    pub list: Option<VoterList>,
+    pub status: VoterStatus,
+    pub departed_reason: Option<String>,
+    pub nik_flag: Option<NikFlag>,
+    pub home_from_nik: bool,
+    pub from_id: Option<i64>,
+    pub from_name: Option<String>,
+    pub from_province: Option<String>,
+    pub to_id: Option<i64>,
+    pub to_name: Option<String>,
+    pub to_province: Option<String>,
+    pub late: bool,
+    /// `eligibility::Reason` codes.
+    pub reasons: Vec<String>,
+}
+
+pub async fn voters(
+    pool: &PgPool,
+    place: &Place,
+    s: &Search<'_>,
+) -> sqlx::Result<Vec<ListedVoter>> {
+    sqlx::query_as!(
+        ListedVoter,
+        r#"select v.id as "id!", v.name as "name!", v.nik, v.birth_date as "birth_date!",
+                  v.sex as "sex!: Sex", v.list as "list: VoterList",
+                  v.status as "status!: VoterStatus", v.departed_reason,
+                  v.nik_flag as "nik_flag: NikFlag", v.home_from_nik as "home_from_nik!",
+                  tf.id as "from_id?", tf.name as "from_name?",
+                  tf.province_code as "from_province?", dt.id as "to_id?",
+                  dt.name as "to_name?", dt.province_code as "to_province?",
+                  v.late as "late!", v.reasons as "reasons!"
+           from voters_with_reasons v
+           left join facilities tf on tf.id = v.transferred_from
+           left join facilities dt on dt.id = v.departed_to
+           where v.facility_id = $1 and v.election_id = $2
+             and ($3 = '' or v.name ilike $7 or v.nik like $8 or v.nik = $9)
+             and case $4
+                   when 'all' then true
+                   when 'departed' then v.status = 'departed'
+                   when 'active' then v.status = 'active'
+                   when 'eligible' then v.status = 'active' and cardinality(v.reasons) = 0
+                   when 'dpt' then v.status = 'active' and v.list = 'dpt'
+                   when 'dptb' then v.status = 'active' and v.list = 'dptb'
+                   when 'dpk' then v.status = 'active' and v.list = 'dpk'
+                   when 'unlisted' then v.status = 'active' and v.list is null
+                   when 'no_nik' then v.status = 'active' and v.nik_flag = 'no_nik'
+                   when 'nik_mismatch' then v.status = 'active' and v.nik_flag = 'nik_mismatch'
+                   when 'home_from_nik' then v.status = 'active' and v.home_from_nik
+                   when 'late' then v.status = 'active' and v.late
+                   else v.status = 'active' and $4 = any(v.reasons)
+                 end
+           order by v.status, v.name, v.nik
+           limit $5 offset $6"#,
+        place.facility_id,
+        place.election.id,
+        s.text,
+        s.filter_key,
+        s.limit,
+        s.offset,
+        s.name_pattern,
+        s.nik_prefix,
+        s.nik_exact,
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// An active voter who needs Disdukcapil (a NIK to record or correct, or a KTP-el).
+pub struct DisdukcapilRow {
+    pub name: String,
+    pub nik: Option<String>,
+    pub nik_flag: Option<NikFlag>,
+    pub birth_date: Date,
+    pub birth_place: Option<String>,
+    pub registration_no: Option<String>,
+}
+
+pub async fn disdukcapil(pool: &PgPool, place: &Place) -> sqlx::Result<Vec<DisdukcapilRow>> {
+    sqlx::query_as!(
+        DisdukcapilRow,
+        r#"select name, nik, nik_flag as "nik_flag: NikFlag", birth_date, birth_place,
+                  registration_no
+           from voters
+           where facility_id = $1 and election_id = $2 and status = 'active'
+             and (nik_flag is not null or ktp_el is false)
+           order by name"#,
+        place.facility_id,
+        place.election.id
+    )
+    .fetch_all(pool)
+    .await
+}

@@ -1,0 +1,175 @@
+//! The roll pages' template structs and their formatting: the list ([`list`]), the import
+//! pages, the Disdukcapil list, the voter form, transfers. Every link and form keeps
+//! `?pemilihan=` through [`Place::url`].
+
+pub mod list;
+
+use askama::Template;
+
+use crate::domain::csv_file::RowError;
+use crate::domain::format;
+use crate::domain::privacy::{NikView, facility_name};
+use crate::domain::voter::NikFlag;
+use crate::http::layout::Layout;
+use crate::http::session::CurrentUser;
+use crate::read::places::Place;
+use crate::rolls::import::{Mode, Report};
+use crate::rolls::queries::list::DisdukcapilRow;
+use crate::rolls::queries::transfers::Pending;
+use crate::rolls::voter_form::VoterForm;
+
+#[derive(Template)]
+#[template(path = "rolls/upload.html")]
+pub struct UploadPage {
+    pub layout: Layout,
+    pub place: Place,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "rolls/preview.html")]
+pub struct PreviewPage {
+    pub layout: Layout,
+    pub place: Place,
+    pub upload_id: i64,
+    pub filename: String,
+    pub report: Report,
+    pub mode: Mode,
+    pub can_confirm: bool,
+    pub confirmed: bool,
+}
+
+impl PreviewPage {
+    /// The rejected rows, each as the page shows it.
+    fn errors(&self) -> &[RowError] {
+        &self.report.errors
+    }
+
+    fn upload_url(&self, rest: &str) -> String {
+        self.place
+            .url(&format!("/daftar/impor/{}{rest}", self.upload_id))
+    }
+}
+
+pub struct DisdukcapilItem {
+    pub name: String,
+    pub nik: String,
+    pub birth_date: String,
+    pub birth_place: String,
+    pub registration_no: String,
+    pub need: &'static str,
+}
+
+/// The Disdukcapil list with NIKs as `view` allows.
+pub fn disdukcapil_items(rows: Vec<DisdukcapilRow>, view: NikView) -> Vec<DisdukcapilItem> {
+    rows.into_iter()
+        .map(|r| DisdukcapilItem {
+            name: r.name,
+            nik: r.nik.as_deref().map(|n| view.show(n)).unwrap_or_default(),
+            birth_date: r.birth_date.to_string(),
+            birth_place: r.birth_place.unwrap_or_default(),
+            registration_no: r.registration_no.unwrap_or_default(),
+            need: NikFlag::need(r.nik_flag),
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "rolls/disdukcapil.html")]
+pub struct DisdukcapilPage {
+    pub layout: Layout,
+    pub place: Place,
+    pub rows: Vec<DisdukcapilItem>,
+}
+
+#[derive(Template)]
+#[template(path = "rolls/voter.html")]
+pub struct VoterPage {
+    pub layout: Layout,
+    pub place: Place,
+    /// `None` when adding.
+    pub voter_id: Option<i64>,
+    pub form: VoterForm,
+    pub errors: Vec<String>,
+    pub destinations: Vec<(String, String)>,
+}
+
+impl VoterPage {
+    /// `/daftar/baru` when adding, else `/daftar/{id}{rest}`.
+    fn voter_url(&self, rest: &str) -> String {
+        match self.voter_id {
+            Some(id) => self.place.url(&format!("/daftar/{id}{rest}")),
+            None => self.place.url("/daftar/baru"),
+        }
+    }
+}
+
+pub struct PendingItem {
+    pub id: i64,
+    pub name: String,
+    pub nik: String,
+    pub birth_date: String,
+    /// The other side: the origin for an arrival, the destination for a departure.
+    pub other: String,
+    pub requested: String,
+    pub by: String,
+}
+
+/// Splits pending transfers into arrivals and departures as `user` may see them.
+pub fn pending_items(
+    user: &CurrentUser,
+    place: &Place,
+    rows: Vec<Pending>,
+) -> (Vec<PendingItem>, Vec<PendingItem>) {
+    let (mut arrivals, mut departures) = (Vec::new(), Vec::new());
+    for r in rows {
+        // The inmate's record belongs to the origin: its NIK is shown in full only to the
+        // origin's registrar and admins. The destination's registrar typed that NIK.
+        let origin = if r.arriving {
+            r.other_id
+        } else {
+            place.facility_id
+        };
+        let view = user.nik_view(origin);
+        let item = PendingItem {
+            id: r.id,
+            name: r.name,
+            nik: r.nik.as_deref().map(|n| view.show(n)).unwrap_or_default(),
+            birth_date: format::date(r.birth_date),
+            // An arrival's origin is where the inmate is held now: named only within scope.
+            other: if r.arriving {
+                facility_name(&user.scope, r.other_id, &r.other_province, &r.other_name)
+            } else {
+                r.other_name
+            },
+            requested: format::datetime(r.requested_at),
+            by: r.by,
+        };
+        if r.arriving {
+            arrivals.push(item);
+        } else {
+            departures.push(item);
+        }
+    }
+    (arrivals, departures)
+}
+
+#[derive(Template)]
+#[template(path = "rolls/transfers.html")]
+pub struct TransfersPage {
+    pub layout: Layout,
+    pub place: Place,
+    pub arrivals: Vec<PendingItem>,
+    pub departures: Vec<PendingItem>,
+    /// The origin's registrar or a kanwil/admin in scope: may confirm or refuse departures.
+    pub can_decide: bool,
+    /// The destination's registrar: may withdraw its requests.
+    pub can_withdraw: bool,
+    pub message: Option<String>,
+}
+
+impl TransfersPage {
+    fn transfer_url(&self, id: impl std::fmt::Display, action: &str) -> String {
+        self.place.url(&format!("/pindahan/{id}/{action}"))
+    }
+}
