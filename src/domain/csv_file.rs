@@ -49,7 +49,11 @@ impl RowError {
 
     /// The column as a page shows it (`–` for the whole row).
     pub fn column_shown(&self) -> &'static str {
-        if self.column.is_empty() { "–" } else { self.column }
+        if self.column.is_empty() {
+            "–"
+        } else {
+            self.column
+        }
     }
 }
 

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 
 use time::{Date, Month};
 
-use super::nik::{self, NikValue};
 pub use super::csv_file::{RowError, csv_reader, detect_separator, first_line};
+use super::nik::{self, NikValue};
 
 /// The columns of the import file, a stable contract (README "Roll import file").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

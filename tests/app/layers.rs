@@ -113,11 +113,8 @@ fn paths(code: &str, module: &Module) -> Vec<Module> {
                 if let Some(group) = s.strip_prefix('{') {
                     let end = group.find('}').unwrap_or(group.len());
                     for item in group[..end].split(',') {
-                        let first: String = item
-                            .trim()
-                            .chars()
-                            .take_while(|c| is_ident(*c))
-                            .collect();
+                        let first: String =
+                            item.trim().chars().take_while(|c| is_ident(*c)).collect();
                         let mut p = base.clone();
                         if !first.is_empty() && first != "self" {
                             p.push(first);
