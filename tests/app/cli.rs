@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use loksus::db::Cluster;
+use loksus::devtools::Cluster;
 
 use crate::helpers::{Browser, row_cells};
 
