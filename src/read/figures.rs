@@ -26,6 +26,7 @@ pub async fn ensure_fresh(pool: &PgPool) -> Result<()> {
 
 /// [`ensure_fresh`] for a caller that already read whether anything is marked (`stale`),
 /// in a query of its own.
+#[tracing::instrument(skip(pool))]
 pub async fn rebuild_stale(pool: &PgPool, stale: bool) -> Result<()> {
     if !stale {
         return Ok(());
@@ -77,6 +78,7 @@ pub async fn rebuild_stale(pool: &PgPool, stale: bool) -> Result<()> {
 }
 
 /// Recomputes the province totals of the provinces `facilities` lie in.
+#[tracing::instrument(skip_all, fields(election_id = election_id))]
 async fn rebuild_provinces(
     conn: &mut PgConnection,
     election_id: i64,
@@ -149,6 +151,7 @@ struct Row {
 }
 
 /// Recounts the figures of `facilities` for one election from the rows.
+#[tracing::instrument(skip_all, fields(election_id = election_id, facilities = facilities.len()))]
 pub async fn rebuild(conn: &mut PgConnection, election_id: i64, facilities: &[i64]) -> Result<()> {
     if facilities.is_empty() {
         return Ok(());
