@@ -57,30 +57,9 @@ pub(super) async fn run(db: &Database, command: ExportCommand) -> anyhow::Result
             output,
         } => ("summary", election, province, format, output),
     };
-    let query = crate::read::elections::ElectionQuery {
-        pemilihan: election.clone(),
-    };
-    let election = match crate::read::elections::selected(&db.pool, &query).await {
-        Ok(Some(e)) => e,
-        Ok(None) | Err(crate::http::error::AppError::NotFound) => {
-            return Err(UsageError(format!(
-                "unknown election {}",
-                election.as_deref().unwrap_or("(there is none)")
-            ))
-            .into());
-        }
-        Err(e) => return Err(anyhow::anyhow!("{e}")),
-    };
+    let election = election_or_usage_error(db, election).await?;
     if let Some(p) = &province {
-        let known = sqlx::query_scalar!(
-            r#"select exists (select 1 from regions where code = $1 and parent_code is null) as "known!""#,
-            p
-        )
-        .fetch_one(&db.pool)
-        .await?;
-        if !known {
-            return Err(UsageError(format!("unknown province code {p}")).into());
-        }
+        known_province_or_usage_error(db, p).await?;
     }
     let mut bytes = Vec::new();
     let rows = if what == "stations" {
@@ -96,21 +75,59 @@ pub(super) async fn run(db: &Database, command: ExportCommand) -> anyhow::Result
         };
         table.rows.len()
     };
-    match &output {
-        Some(path) => std::fs::write(path, &bytes)
-            .map_err(|e| UsageError(format!("cannot write {}: {e}", path.display())))?,
-        None => {
-            use std::io::Write as _;
-            let mut out = std::io::stdout().lock();
-            out.write_all(&bytes)?;
-            out.flush()?;
-        }
-    }
+    write_output(output.as_deref(), &bytes)?;
     let unit = if what == "stations" {
         "TPS"
     } else {
         "facilities"
     };
     eprintln!("{rows} {unit} exported ({})", election.slug);
+    Ok(())
+}
+
+/// The election by slug (the latest when `None`); a usage error when unknown or none.
+async fn election_or_usage_error(
+    db: &Database,
+    election: Option<String>,
+) -> anyhow::Result<crate::read::elections::Election> {
+    let query = crate::read::elections::ElectionQuery {
+        pemilihan: election.clone(),
+    };
+    match crate::read::elections::selected(&db.pool, &query).await {
+        Ok(Some(e)) => Ok(e),
+        Ok(None) | Err(crate::http::error::AppError::NotFound) => Err(UsageError(format!(
+            "unknown election {}",
+            election.as_deref().unwrap_or("(there is none)")
+        ))
+        .into()),
+        Err(e) => Err(anyhow::anyhow!("{e}")),
+    }
+}
+
+async fn known_province_or_usage_error(db: &Database, p: &str) -> anyhow::Result<()> {
+    let known = sqlx::query_scalar!(
+        r#"select exists (select 1 from regions where code = $1 and parent_code is null) as "known!""#,
+        p
+    )
+    .fetch_one(&db.pool)
+    .await?;
+    if !known {
+        return Err(UsageError(format!("unknown province code {p}")).into());
+    }
+    Ok(())
+}
+
+/// Writes to `output`, or to standard output when `None`.
+fn write_output(output: Option<&std::path::Path>, bytes: &[u8]) -> anyhow::Result<()> {
+    match output {
+        Some(path) => std::fs::write(path, bytes)
+            .map_err(|e| UsageError(format!("cannot write {}: {e}", path.display())))?,
+        None => {
+            use std::io::Write as _;
+            let mut out = std::io::stdout().lock();
+            out.write_all(bytes)?;
+            out.flush()?;
+        }
+    }
     Ok(())
 }

@@ -93,6 +93,15 @@ pub(super) async fn run(db: &Database, command: RollCommand) -> anyhow::Result<(
         Err(ImportError::AlreadyConfirmed) => anyhow::bail!("the upload was confirmed already"),
         Err(ImportError::Database(e)) => return Err(e.into()),
     };
+    print_report(&report, dry_run, &roll.facility_code);
+    if report.rejected > 0 && !skip_invalid {
+        return Err(Rejected.into());
+    }
+    Ok(())
+}
+
+/// The rejected rows (standard error), the moves and the summary line (standard output).
+fn print_report(report: &rolls::import::Report, dry_run: bool, to_code: &str) {
     for e in &report.errors {
         let column = if e.column.is_empty() { "-" } else { e.column };
         eprintln!("row {}, column {column}: {}", e.line, e.message);
@@ -101,15 +110,11 @@ pub(super) async fn run(db: &Database, command: RollCommand) -> anyhow::Result<(
         let verb = if dry_run { "would move" } else { "moved" };
         println!(
             "{verb} NIK {} ({}) from {} to {}",
-            m.nik, m.name, m.from_code, roll.facility_code
+            m.nik, m.name, m.from_code, to_code
         );
     }
     if report.transferred > 0 {
         println!("transferred from other facilities {}", report.transferred);
     }
     println!("{}", report.summary_line());
-    if report.rejected > 0 && !skip_invalid {
-        return Err(Rejected.into());
-    }
-    Ok(())
 }

@@ -62,45 +62,8 @@ pub fn parse(content: &[u8]) -> Result<Vec<Entry>, Vec<RowError>> {
             continue;
         }
         let get = |c: usize| record.get(c).map_or("", str::trim);
-        let nik = match nik::parse(get(nik_col)) {
-            Ok(NikValue::Valid(n)) => Some(n.digits),
-            Ok(NikValue::Missing) => {
-                errors.push(RowError::new(line, "nik", "NIK wajib diisi di daftar KPU."));
-                None
-            }
-            Err(reason) => {
-                errors.push(RowError::new(line, "nik", reason));
-                None
-            }
-        };
-        let name = get(name_col).to_owned();
-        if name.is_empty() {
-            errors.push(RowError::new(line, "nama", "nama wajib diisi"));
-        } else if name.contains('\0') {
-            errors.push(RowError::new(
-                line,
-                "nama",
-                "memuat karakter NUL yang tidak diizinkan",
-            ));
-        } else if name.chars().count() > crate::domain::roll_file::MAX_TEXT {
-            errors.push(RowError::new(
-                line,
-                "nama",
-                format!(
-                    "paling banyak {} karakter",
-                    crate::domain::roll_file::MAX_TEXT
-                ),
-            ));
-        }
-        let tps = parse_tps(get(tps_col));
-        if tps.is_none() {
-            errors.push(RowError::new(
-                line,
-                "tps",
-                "nomor TPS harus bilangan 1–9999",
-            ));
-        }
-        let (Some(nik), Some(tps)) = (nik, tps) else {
+        let cells = [get(nik_col), get(name_col), get(tps_col)];
+        let Some((nik, name, tps)) = check_row(line, cells, &mut errors) else {
             continue;
         };
         if let Some(first) = seen.insert(nik.clone(), line) {
@@ -128,6 +91,54 @@ pub fn parse(content: &[u8]) -> Result<Vec<Entry>, Vec<RowError>> {
     } else {
         Err(errors)
     }
+}
+
+/// Checks one row's cells (`nik`, `nama`, `tps`), adding what is wrong to `errors`; the
+/// entry's values when its NIK and TPS are readable (the name may still be refused).
+fn check_row(
+    line: u64,
+    [nik_cell, name_cell, tps_cell]: [&str; 3],
+    errors: &mut Vec<RowError>,
+) -> Option<(String, String, i32)> {
+    let nik = match nik::parse(nik_cell) {
+        Ok(NikValue::Valid(n)) => Some(n.digits),
+        Ok(NikValue::Missing) => {
+            errors.push(RowError::new(line, "nik", "NIK wajib diisi di daftar KPU."));
+            None
+        }
+        Err(reason) => {
+            errors.push(RowError::new(line, "nik", reason));
+            None
+        }
+    };
+    let name = name_cell.to_owned();
+    if name.is_empty() {
+        errors.push(RowError::new(line, "nama", "nama wajib diisi"));
+    } else if name.contains('\0') {
+        errors.push(RowError::new(
+            line,
+            "nama",
+            "memuat karakter NUL yang tidak diizinkan",
+        ));
+    } else if name.chars().count() > crate::domain::roll_file::MAX_TEXT {
+        errors.push(RowError::new(
+            line,
+            "nama",
+            format!(
+                "paling banyak {} karakter",
+                crate::domain::roll_file::MAX_TEXT
+            ),
+        ));
+    }
+    let tps = parse_tps(tps_cell);
+    if tps.is_none() {
+        errors.push(RowError::new(
+            line,
+            "tps",
+            "nomor TPS harus bilangan 1–9999",
+        ));
+    }
+    Some((nik?, name, tps?))
 }
 
 #[cfg(test)]
