@@ -5,7 +5,8 @@
 //! parts and the layers below; `tests/app/layers.rs` fails on a cycle or an upward use):
 //!
 //! 1. The shell: this file (`app`, `serve`), [`cli`], `web` (middleware, static files,
-//!    `/health`, 404), [`demo`] and `devtools` (the benchmark route).
+//!    `/health`, 404), [`demo`] and [`devtools`] (the private PostgreSQL cluster and the
+//!    database the command line opens, the benchmark route).
 //! 2. Features, one folder per thing users do, each with its `router()`: [`auth`] (login,
 //!    logout, CSRF, throttle), [`users`], [`audit`] (the page), `facilities` (editing one),
 //!    [`rolls`] (voter rolls, imports, transfers), [`stations`] (TPS, counts, allocation,
@@ -17,7 +18,7 @@
 //!    page frame, the signed-in user, form extraction, CSV output, charts.
 //! 5. [`domain`]: pure rules and types (roles and scopes, NIK, eligibility, the roll file,
 //!    ballots, allocation, readiness, figures, masking, Indonesian formats).
-//! 6. [`db`] and [`config`]: finding the database, migrations, the audit writer, constraint
+//! 6. [`db`] and [`config`]: pool settings, migrations, the audit writer, constraint
 //!    messages; settings.
 
 pub mod audit;
@@ -26,6 +27,7 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod devtools;
 pub mod domain;
 pub mod http;
 pub mod read;
@@ -35,7 +37,6 @@ pub mod rolls;
 pub mod stations;
 pub mod users;
 
-mod devtools;
 mod facilities;
 pub(crate) mod web;
 

@@ -7,10 +7,11 @@ use axum::extract::{Query, State};
 use axum::response::Html;
 use axum::routing::get;
 use serde::Deserialize;
-use time::Date;
+use sqlx::PgPool;
 use time::macros::{format_description, offset};
+use time::{Date, OffsetDateTime};
 
-use crate::domain::access::Role;
+use crate::domain::access::{Action, Role};
 use crate::domain::privacy::NikView;
 use crate::http::AppState;
 use crate::http::error::{AppError, Result};
@@ -74,19 +75,66 @@ fn non_empty(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_owned())
 }
 
+#[tracing::instrument(skip_all, fields(user = %user.username))]
 async fn audit_page(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(mut filters): Query<Filters>,
 ) -> Result<Html<String>> {
-    user.require(&[Role::Admin, Role::Kanwil])?;
+    user.require_to(Action::ReadAudit)?;
     let province_locked = user.province_filter().is_some();
     if let Some(p) = user.province_filter() {
         filters.provinsi = p.to_owned();
     }
-    let from = parse_date(&filters.dari, "awal")?;
-    let until = parse_date(&filters.sampai, "akhir")?;
-    let rows = sqlx::query!(
+    let criteria = Criteria {
+        province: non_empty(&filters.provinsi),
+        facility: non_empty(&filters.fasilitas),
+        actor: non_empty(&filters.pengguna).map(|u| u.to_lowercase()),
+        from: parse_date(&filters.dari, "awal")?,
+        until: parse_date(&filters.sampai, "akhir")?,
+    };
+    let rows = entries(&state.db, &criteria)
+        .await?
+        .into_iter()
+        .map(|e| AuditRow::new(e, &user))
+        .collect();
+    let page = AuditPage {
+        layout: user.layout(),
+        filters,
+        province_locked,
+        rows,
+        limit: LIMIT,
+    };
+    Ok(Html(page.render()?))
+}
+
+/// What the page asks the log for.
+struct Criteria {
+    province: Option<String>,
+    facility: Option<String>,
+    actor: Option<String>,
+    from: Option<Date>,
+    until: Option<Date>,
+}
+
+struct LogEntry {
+    at: OffsetDateTime,
+    actor: String,
+    client_addr: Option<String>,
+    action: String,
+    object_type: Option<String>,
+    object_id: Option<String>,
+    province_code: Option<String>,
+    facility_id: Option<i64>,
+    facility_code: Option<String>,
+    before_text: Option<String>,
+    after_text: Option<String>,
+}
+
+/// The newest [`LIMIT`] entries matching `c`.
+async fn entries(pool: &PgPool, c: &Criteria) -> Result<Vec<LogEntry>> {
+    Ok(sqlx::query_as!(
+        LogEntry,
         r#"select a.at, a.actor, a.client_addr, a.action, a.object_type, a.object_id,
                   a.province_code, a.facility_id, f.code as "facility_code?",
                   a.before::text as before_text,
@@ -100,56 +148,47 @@ async fn audit_page(
              and ($5::date is null or (a.at at time zone 'Asia/Jakarta')::date <= $5)
            order by a.at desc, a.id desc
            limit $6"#,
-        non_empty(&filters.provinsi),
-        non_empty(&filters.fasilitas),
-        non_empty(&filters.pengguna).map(|u| u.to_lowercase()),
-        from,
-        until,
+        c.province,
+        c.facility,
+        c.actor,
+        c.from,
+        c.until,
         LIMIT,
     )
-    .fetch_all(&state.db)
-    .await?;
-    let shown = format_description!("[day]-[month]-[year] [hour]:[minute]:[second] WIB");
-    let rows = rows
-        .into_iter()
-        .map(|r| {
-            // The audit stores what it stores; the page shows NIKs under the masking rule.
-            let view = r.facility_id.map_or(
-                if user.role == Role::Admin {
-                    NikView::Full
-                } else {
-                    NikView::Masked
-                },
-                |f| user.nik_view(f),
-            );
-            AuditRow {
-                at: r
-                    .at
-                    .to_offset(offset!(+7))
-                    .format(shown)
-                    .unwrap_or_default(),
-                actor: r.actor,
-                client_addr: r.client_addr.unwrap_or_default(),
-                action: r.action,
-                object: match (r.object_type, r.object_id) {
-                    (Some(t), Some(id)) => format!("{t} {id}"),
-                    _ => String::new(),
-                },
-                province_code: r.province_code.unwrap_or_default(),
-                facility_code: r.facility_code.unwrap_or_default(),
-                before: view.show_text(&r.before_text.unwrap_or_default()),
-                after: view.show_text(&r.after_text.unwrap_or_default()),
-            }
-        })
-        .collect();
-    Ok(Html(
-        AuditPage {
-            layout: user.layout(),
-            filters,
-            province_locked,
-            rows,
-            limit: LIMIT,
+    .fetch_all(pool)
+    .await?)
+}
+
+impl AuditRow {
+    /// The entry as `user` may read it: NIKs under the masking rule (the log stores what it
+    /// stores).
+    fn new(e: LogEntry, user: &CurrentUser) -> AuditRow {
+        let shown = format_description!("[day]-[month]-[year] [hour]:[minute]:[second] WIB");
+        let view = e.facility_id.map_or(
+            if user.role == Role::Admin {
+                NikView::Full
+            } else {
+                NikView::Masked
+            },
+            |f| user.nik_view(f),
+        );
+        AuditRow {
+            at: e
+                .at
+                .to_offset(offset!(+7))
+                .format(shown)
+                .unwrap_or_default(),
+            actor: e.actor,
+            client_addr: e.client_addr.unwrap_or_default(),
+            action: e.action,
+            object: match (e.object_type, e.object_id) {
+                (Some(t), Some(id)) => format!("{t} {id}"),
+                _ => String::new(),
+            },
+            province_code: e.province_code.unwrap_or_default(),
+            facility_code: e.facility_code.unwrap_or_default(),
+            before: view.show_text(&e.before_text.unwrap_or_default()),
+            after: view.show_text(&e.after_text.unwrap_or_default()),
         }
-        .render()?,
-    ))
+    }
 }

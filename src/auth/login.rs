@@ -124,6 +124,7 @@ impl FromRequestParts<AppState> for ClientAddr {
 }
 
 /// Checks the throttle, then the password. A failed login leaves no session behind.
+#[tracing::instrument(skip_all, fields(user = %form.username.trim().to_lowercase(), addr = %addr))]
 async fn login(
     State(state): State<AppState>,
     session: Session,
@@ -138,72 +139,26 @@ async fn login(
         name: username.clone(),
         client_addr: Some(addr.clone()),
     };
-
+    let attempt = claim_attempt(&state, &anonymous, &username, &addr).await?;
+    let account = account_for(&state, &username, form.password).await?;
     let mut tx = state.db.begin().await?;
-    let attempt = match throttle::claim(&mut tx, &state.config, &username, &addr).await? {
-        throttle::Claim::Granted(attempt) => attempt,
-        throttle::Claim::Refused(wait) => {
-            audit::record(
-                &mut tx,
-                &anonymous,
-                Entry::new("login_throttled").after(json!({ "retry_after_seconds": wait })),
-            )
-            .await?;
-            tx.commit().await?;
-            return Err(AppError::TooManyRequests(wait));
-        }
-    };
-    tx.commit().await?;
-
-    let user = sqlx::query!(
-        r#"select u.id, u.password_hash, u.active, u.auth_epoch, u.province_code,
-                  coalesce(u.province_code, f.province_code) as province, u.facility_id
-           from users u left join facilities f on f.id = u.facility_id
-           where u.username = $1"#,
-        username
-    )
-    .fetch_optional(&state.db)
-    .await?;
-    let stored = user.as_ref().map(|u| u.password_hash.clone());
-    let given = form.password;
-    let password_ok =
-        tokio::task::spawn_blocking(move || password::verify(&given, stored.as_deref()))
-            .await
-            .map_err(anyhow::Error::from)?;
-
-    let mut tx = state.db.begin().await?;
-    match user {
-        Some(u) if password_ok && u.active => {
+    match account {
+        Some(u) => {
             throttle::succeeded(&mut tx, attempt).await?;
             let actor = Actor {
                 user_id: Some(u.id),
                 ..anonymous
             };
-            audit::record(
-                &mut tx,
-                &actor,
-                Entry::new("login")
-                    .object("user", u.id)
-                    .province(u.province)
-                    .facility(u.facility_id),
-            )
-            .await?;
+            let entry = Entry::new("login")
+                .object("user", u.id)
+                .province(u.province)
+                .facility(u.facility_id);
+            audit::record(&mut tx, &actor, entry).await?;
             tx.commit().await?;
-            // A new session id on login: a planted cookie cannot ride along.
-            session.cycle_id().await?;
-            session
-                .insert(
-                    SESSION_USER_KEY,
-                    SessionUser {
-                        id: u.id,
-                        epoch: u.auth_epoch,
-                    },
-                )
-                .await?;
-            csrf::token(&session).await?;
+            start_session(&session, u.id, u.auth_epoch).await?;
             Ok(Redirect::to(&next).into_response())
         }
-        _ => {
+        None => {
             // The attempt stays recorded as the failure `claim` wrote.
             audit::record(&mut tx, &anonymous, Entry::new("login_failed")).await?;
             tx.commit().await?;
@@ -217,6 +172,77 @@ async fn login(
     }
 }
 
+/// Records the attempt with the throttle (its own transaction); a refused one is audited and
+/// answered 429.
+async fn claim_attempt(
+    state: &AppState,
+    anonymous: &Actor,
+    username: &str,
+    addr: &str,
+) -> Result<i64> {
+    let mut tx = state.db.begin().await?;
+    let attempt = match throttle::claim(&mut tx, &state.config, username, addr).await? {
+        throttle::Claim::Granted(attempt) => attempt,
+        throttle::Claim::Refused(wait) => {
+            audit::record(
+                &mut tx,
+                anonymous,
+                Entry::new("login_throttled").after(json!({ "retry_after_seconds": wait })),
+            )
+            .await?;
+            tx.commit().await?;
+            return Err(AppError::TooManyRequests(wait));
+        }
+    };
+    tx.commit().await?;
+    Ok(attempt)
+}
+
+/// An active account whose password is `given`.
+struct Account {
+    id: i64,
+    auth_epoch: i32,
+    province: Option<String>,
+    facility_id: Option<i64>,
+}
+
+/// The account `username` when `given` is its password and it is active. The password is
+/// verified (off the async threads) even for an unknown name, so both take as long.
+async fn account_for(state: &AppState, username: &str, given: String) -> Result<Option<Account>> {
+    let user = sqlx::query!(
+        r#"select u.id, u.password_hash, u.active, u.auth_epoch, u.province_code,
+                  coalesce(u.province_code, f.province_code) as province, u.facility_id
+           from users u left join facilities f on f.id = u.facility_id
+           where u.username = $1"#,
+        username
+    )
+    .fetch_optional(&state.db)
+    .await?;
+    let stored = user.as_ref().map(|u| u.password_hash.clone());
+    let password_ok =
+        tokio::task::spawn_blocking(move || password::verify(&given, stored.as_deref()))
+            .await
+            .map_err(anyhow::Error::from)?;
+    Ok(user.filter(|u| password_ok && u.active).map(|u| Account {
+        id: u.id,
+        auth_epoch: u.auth_epoch,
+        province: u.province,
+        facility_id: u.facility_id,
+    }))
+}
+
+/// A new session id on login (a planted cookie cannot ride along), the user in it, and a
+/// fresh CSRF token.
+async fn start_session(session: &Session, id: i64, epoch: i32) -> Result<()> {
+    session.cycle_id().await?;
+    session
+        .insert(SESSION_USER_KEY, SessionUser { id, epoch })
+        .await?;
+    csrf::token(session).await?;
+    Ok(())
+}
+
+#[tracing::instrument(skip_all, fields(user = %user.username))]
 async fn logout(
     State(state): State<AppState>,
     user: CurrentUser,

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::db::audit::{self, Entry};
-use crate::domain::access::Role;
+use crate::domain::access::Action;
 use crate::http::AppState;
 use crate::http::error::{AppError, Result};
 use crate::http::form::Form;
@@ -71,7 +71,7 @@ async fn editable(state: &AppState, user: &CurrentUser, code: &str) -> Result<Fa
     .await?
     .filter(|f| user.sees_facility(f.id, &f.province_code))
     .ok_or(AppError::NotFound)?;
-    user.require(&[Role::Admin, Role::Kanwil])?;
+    user.require_to(Action::EditFacility)?;
     Ok(f)
 }
 
@@ -110,12 +110,16 @@ pub async fn edit_page(
     Ok(Html(page(&user, code, &form, None).render()?))
 }
 
+/// The form as posted (Indonesian field names: `nama`, `jenis`, `kelas`, `jumlah_wbp`).
 #[derive(Deserialize)]
 pub struct EditForm {
+    #[serde(rename = "nama")]
     name: String,
+    #[serde(rename = "jenis")]
     facility_type: String,
-    #[serde(default)]
+    #[serde(default, rename = "kelas")]
     class: String,
+    #[serde(rename = "jumlah_wbp")]
     inmates: String,
 }
 
@@ -154,6 +158,7 @@ fn validate(form: &EditForm) -> std::result::Result<Valid, String> {
     })
 }
 
+#[tracing::instrument(skip_all, fields(facility = %code, user = %user.username))]
 pub async fn update(
     State(state): State<AppState>,
     user: CurrentUser,

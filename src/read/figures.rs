@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use sqlx::{PgConnection, PgPool};
 
+pub use crate::domain::figures::Figures;
 use crate::http::error::Result;
 use crate::read::summary::{self, Filter, Rules};
 
@@ -25,6 +26,7 @@ pub async fn ensure_fresh(pool: &PgPool) -> Result<()> {
 
 /// [`ensure_fresh`] for a caller that already read whether anything is marked (`stale`),
 /// in a query of its own.
+#[tracing::instrument(skip(pool))]
 pub async fn rebuild_stale(pool: &PgPool, stale: bool) -> Result<()> {
     if !stale {
         return Ok(());
@@ -76,6 +78,7 @@ pub async fn rebuild_stale(pool: &PgPool, stale: bool) -> Result<()> {
 }
 
 /// Recomputes the province totals of the provinces `facilities` lie in.
+#[tracing::instrument(skip_all, fields(election_id = election_id))]
 async fn rebuild_provinces(
     conn: &mut PgConnection,
     election_id: i64,
@@ -148,6 +151,7 @@ struct Row {
 }
 
 /// Recounts the figures of `facilities` for one election from the rows.
+#[tracing::instrument(skip_all, fields(election_id = election_id, facilities = facilities.len()))]
 pub async fn rebuild(conn: &mut PgConnection, election_id: i64, facilities: &[i64]) -> Result<()> {
     if facilities.is_empty() {
         return Ok(());
@@ -255,55 +259,6 @@ pub async fn rebuild(conn: &mut PgConnection, election_id: i64, facilities: &[i6
     .execute(&mut *conn)
     .await?;
     Ok(())
-}
-
-/// One facility's figures as the reports read them.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Figures {
-    pub facilities: i64,
-    /// The roll's active inmates when a roll is loaded, else the facility's recorded number.
-    pub inmates: i64,
-    pub stations: i64,
-    pub stations_ready: i64,
-    pub dpt: i64,
-    pub dptb: i64,
-    pub dpk: i64,
-    pub shortage_stations: i64,
-    pub shortage_ballots: i64,
-    pub roll_voters: i64,
-    pub roll_eligible: i64,
-    pub roll_under_age: i64,
-    pub roll_rights_revoked: i64,
-    pub roll_released: i64,
-    pub roll_no_valid_nik: i64,
-    pub roll_unregistered: i64,
-    pub roll_unregistered_detainees: i64,
-}
-
-impl Figures {
-    pub fn with_vote(&self) -> i64 {
-        self.dpt + self.dptb + self.dpk
-    }
-
-    pub fn add(&mut self, o: &Figures) {
-        self.facilities += o.facilities;
-        self.inmates += o.inmates;
-        self.stations += o.stations;
-        self.stations_ready += o.stations_ready;
-        self.dpt += o.dpt;
-        self.dptb += o.dptb;
-        self.dpk += o.dpk;
-        self.shortage_stations += o.shortage_stations;
-        self.shortage_ballots += o.shortage_ballots;
-        self.roll_voters += o.roll_voters;
-        self.roll_eligible += o.roll_eligible;
-        self.roll_under_age += o.roll_under_age;
-        self.roll_rights_revoked += o.roll_rights_revoked;
-        self.roll_released += o.roll_released;
-        self.roll_no_valid_nik += o.roll_no_valid_nik;
-        self.roll_unregistered += o.roll_unregistered;
-        self.roll_unregistered_detainees += o.roll_unregistered_detainees;
-    }
 }
 
 /// A facility with its figures.

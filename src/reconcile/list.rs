@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
+use crate::domain::csv_file::{RowError, csv_reader, first_line, match_header};
 use crate::domain::nik::{self, NikValue};
-use crate::domain::roll_file::{RowError, csv_reader, first_line};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
@@ -12,14 +12,6 @@ pub struct Entry {
     pub nik: String,
     pub name: String,
     pub tps: i32,
-}
-
-fn err(line: u64, column: &'static str, message: impl Into<String>) -> RowError {
-    RowError {
-        line,
-        column,
-        message: message.into(),
-    }
 }
 
 /// `901`, `TPS 901`, `tps-001` → 901.
@@ -36,23 +28,18 @@ pub fn parse(content: &[u8]) -> Result<Vec<Entry>, Vec<RowError>> {
     let headers = reader
         .headers()
         .map_err(|_| {
-            vec![err(
+            vec![RowError::new(
                 1,
                 "–",
                 "Baris judul tidak dapat dibaca (harus teks CSV UTF-8).",
             )]
         })?
         .clone();
-    let find = |name: &str| {
-        headers.iter().position(|h| {
-            h.trim()
-                .trim_start_matches('\u{feff}')
-                .eq_ignore_ascii_case(name)
-        })
-    };
-    let (Some(nik_col), Some(name_col), Some(tps_col)) = (find("nik"), find("nama"), find("tps"))
-    else {
-        return Err(vec![err(
+    const COLUMNS: &[(&str, &[&str])] = &[("nik", &[]), ("nama", &[]), ("tps", &[])];
+    let positions =
+        match_header(headers.iter(), COLUMNS).map_err(|m| vec![RowError::new(1, "–", m)])?;
+    let [Some(nik_col), Some(name_col), Some(tps_col)] = positions[..] else {
+        return Err(vec![RowError::new(
             1,
             "–",
             "Baris judul harus memuat kolom nik, nama dan tps.",
@@ -64,7 +51,7 @@ pub fn parse(content: &[u8]) -> Result<Vec<Entry>, Vec<RowError>> {
     for (i, record) in reader.records().enumerate() {
         let line = i as u64 + 2;
         let Ok(record) = record else {
-            errors.push(err(
+            errors.push(RowError::new(
                 line,
                 "–",
                 "Baris tidak dapat dibaca (harus teks CSV UTF-8).",
@@ -75,45 +62,16 @@ pub fn parse(content: &[u8]) -> Result<Vec<Entry>, Vec<RowError>> {
             continue;
         }
         let get = |c: usize| record.get(c).map_or("", str::trim);
-        let nik = match nik::parse(get(nik_col)) {
-            Ok(NikValue::Valid(n)) => Some(n.digits),
-            Ok(NikValue::Missing) => {
-                errors.push(err(line, "nik", "NIK wajib diisi di daftar KPU."));
-                None
-            }
-            Err(reason) => {
-                errors.push(err(line, "nik", reason));
-                None
-            }
-        };
-        let name = get(name_col).to_owned();
-        if name.is_empty() {
-            errors.push(err(line, "nama", "nama wajib diisi"));
-        } else if name.contains('\0') {
-            errors.push(err(
-                line,
-                "nama",
-                "memuat karakter NUL yang tidak diizinkan",
-            ));
-        } else if name.chars().count() > crate::domain::roll_file::MAX_TEXT {
-            errors.push(err(
-                line,
-                "nama",
-                format!(
-                    "paling banyak {} karakter",
-                    crate::domain::roll_file::MAX_TEXT
-                ),
-            ));
-        }
-        let tps = parse_tps(get(tps_col));
-        if tps.is_none() {
-            errors.push(err(line, "tps", "nomor TPS harus bilangan 1–9999"));
-        }
-        let (Some(nik), Some(tps)) = (nik, tps) else {
+        let cells = [get(nik_col), get(name_col), get(tps_col)];
+        let Some((nik, name, tps)) = check_row(line, cells, &mut errors) else {
             continue;
         };
         if let Some(first) = seen.insert(nik.clone(), line) {
-            errors.push(err(line, "nik", format!("NIK sudah ada di baris {first}")));
+            errors.push(RowError::new(
+                line,
+                "nik",
+                format!("NIK sudah ada di baris {first}"),
+            ));
             continue;
         }
         if !name.is_empty() {
@@ -126,13 +84,61 @@ pub fn parse(content: &[u8]) -> Result<Vec<Entry>, Vec<RowError>> {
         }
     }
     if entries.is_empty() && errors.is_empty() {
-        errors.push(err(2, "–", "Berkas tidak berisi baris data."));
+        errors.push(RowError::new(2, "–", "Berkas tidak berisi baris data."));
     }
     if errors.is_empty() {
         Ok(entries)
     } else {
         Err(errors)
     }
+}
+
+/// Checks one row's cells (`nik`, `nama`, `tps`), adding what is wrong to `errors`; the
+/// entry's values when its NIK and TPS are readable (the name may still be refused).
+fn check_row(
+    line: u64,
+    [nik_cell, name_cell, tps_cell]: [&str; 3],
+    errors: &mut Vec<RowError>,
+) -> Option<(String, String, i32)> {
+    let nik = match nik::parse(nik_cell) {
+        Ok(NikValue::Valid(n)) => Some(n.digits),
+        Ok(NikValue::Missing) => {
+            errors.push(RowError::new(line, "nik", "NIK wajib diisi di daftar KPU."));
+            None
+        }
+        Err(reason) => {
+            errors.push(RowError::new(line, "nik", reason));
+            None
+        }
+    };
+    let name = name_cell.to_owned();
+    if name.is_empty() {
+        errors.push(RowError::new(line, "nama", "nama wajib diisi"));
+    } else if name.contains('\0') {
+        errors.push(RowError::new(
+            line,
+            "nama",
+            "memuat karakter NUL yang tidak diizinkan",
+        ));
+    } else if name.chars().count() > crate::domain::roll_file::MAX_TEXT {
+        errors.push(RowError::new(
+            line,
+            "nama",
+            format!(
+                "paling banyak {} karakter",
+                crate::domain::roll_file::MAX_TEXT
+            ),
+        ));
+    }
+    let tps = parse_tps(tps_cell);
+    if tps.is_none() {
+        errors.push(RowError::new(
+            line,
+            "tps",
+            "nomor TPS harus bilangan 1–9999",
+        ));
+    }
+    Some((nik?, name, tps?))
 }
 
 #[cfg(test)]

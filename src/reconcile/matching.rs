@@ -1,5 +1,6 @@
 //! Storing KPU's list and matching it with the facility's roll by NIK, in SQL (hash joins:
-//! as fast as an anti-join of the same data).
+//! as fast as an anti-join of the same data). The groups are defined once, in the SQL
+//! function `kpu_list_pairs` (migration `20261130000041`); counts and rows both read it.
 
 use sqlx::{PgConnection, PgPool};
 
@@ -78,8 +79,36 @@ impl Counts {
     }
 }
 
+/// The facility's stored KPU list for the election.
+pub struct StoredList {
+    pub id: i64,
+    pub filename: String,
+    pub rows: i32,
+    pub uploaded_at: time::OffsetDateTime,
+    /// Who uploaded it (`sistem` for the command line).
+    pub by: String,
+}
+
+pub async fn latest(
+    pool: &PgPool,
+    election_id: i64,
+    facility_id: i64,
+) -> Result<Option<StoredList>> {
+    Ok(sqlx::query_as!(
+        StoredList,
+        r#"select l.id, l.filename, l.rows, l.uploaded_at, coalesce(u.username, 'sistem') as "by!"
+           from kpu_lists l left join users u on u.id = l.user_id
+           where l.election_id = $1 and l.facility_id = $2"#,
+        election_id,
+        facility_id
+    )
+    .fetch_optional(pool)
+    .await?)
+}
+
 /// Replaces the facility's KPU list with `entries`; returns the new list's id. Run it in a
 /// transaction.
+#[tracing::instrument(skip_all, fields(election_id = election_id, facility_id = facility_id, rows = entries.len()))]
 pub async fn store(
     conn: &mut PgConnection,
     election_id: i64,
@@ -130,6 +159,7 @@ pub async fn store(
 }
 
 /// The size of each group.
+#[tracing::instrument(skip(pool))]
 pub async fn counts(
     pool: &PgPool,
     election_id: i64,
@@ -137,33 +167,13 @@ pub async fn counts(
     list_id: i64,
 ) -> Result<Counts> {
     let c = sqlx::query!(
-        r#"with roll as (
-               select v.nik, v.name, s.tps_number, v.birth_date, v.marital_status,
-                      v.rights_revoked, v.release_date, v.nik_flag, v.home_region_code,
-                      e.voting_day, e.kind, e.region_code
-               from voters v
-               join elections e on e.id = v.election_id
-               left join stations s on s.id = v.station_id
-               where v.election_id = $1 and v.facility_id = $2 and v.status = 'active'
-                 and v.nik is not null
-           ), kpu as (
-               select nik, name, tps from kpu_list_entries where list_id = $3
-           )
-           select count(k.nik) as "kpu!",
-                  count(*) filter (where k.nik is not null and r.nik is not null) as "matched!",
-                  count(*) filter (where r.nik is null) as "kpu_only!",
-                  count(*) filter (where k.nik is null
-                                   and cardinality(voter_reasons(r.birth_date, r.marital_status, r.rights_revoked,
-                                      r.release_date, r.nik, r.nik_flag, r.home_region_code,
-                                      r.voting_day, r.kind, r.region_code)) = 0) as "roll_only!",
-                  count(*) filter (where k.nik is not null and r.nik is not null
-                                   and r.tps_number is distinct from k.tps) as "tps_differs!",
-                  count(*) filter (where k.nik is not null and r.nik is not null
-                                   and r.name <> k.name
-                                   and regexp_replace(lower(r.name), '[^a-z0-9]+', '', 'g')
-                                       <> regexp_replace(lower(k.name), '[^a-z0-9]+', '', 'g'))
-                      as "name_differs!"
-           from kpu k full join roll r on r.nik = k.nik"#,
+        r#"select count(*) filter (where on_kpu) as "kpu!",
+                  count(*) filter (where matched) as "matched!",
+                  count(*) filter (where kpu_only) as "kpu_only!",
+                  count(*) filter (where roll_only) as "roll_only!",
+                  count(*) filter (where tps_differs) as "tps_differs!",
+                  count(*) filter (where name_differs) as "name_differs!"
+           from kpu_list_pairs($1, $2, $3)"#,
         election_id,
         facility_id,
         list_id
@@ -231,6 +241,7 @@ impl Whereabouts {
 }
 
 /// The rows of one group (at most `limit`), by name.
+#[tracing::instrument(skip(pool))]
 pub async fn rows(
     pool: &PgPool,
     election_id: i64,
@@ -240,37 +251,17 @@ pub async fn rows(
     limit: i64,
 ) -> Result<Vec<Row>> {
     let rows = sqlx::query!(
-        r#"with roll as (
-               select v.nik, v.name, s.tps_number, v.birth_date, v.marital_status,
-                      v.rights_revoked, v.release_date, v.nik_flag, v.home_region_code,
-                      e.voting_day, e.kind, e.region_code
-               from voters v
-               join elections e on e.id = v.election_id
-               left join stations s on s.id = v.station_id
-               where v.election_id = $1 and v.facility_id = $2 and v.status = 'active'
-                 and v.nik is not null
-           ), kpu as (
-               select nik, name, tps from kpu_list_entries where list_id = $3
-           ), pairs as (
-               select coalesce(k.nik, r.nik) as nik, r.name as roll_name, k.name as kpu_name,
-                      r.tps_number as roll_tps, k.tps as kpu_tps,
-                      case
-                          when k.nik is not null and r.nik is not null then
-                              case $4::text
-                                  when 'cocok' then true
-                                  when 'beda-tps' then r.tps_number is distinct from k.tps
-                                  when 'beda-nama' then
-                                      r.name <> k.name and
-                                      regexp_replace(lower(r.name), '[^a-z0-9]+', '', 'g')
-                                      <> regexp_replace(lower(k.name), '[^a-z0-9]+', '', 'g')
-                                  else false
-                              end
-                          when r.nik is null then $4 = 'hanya-kpu'
-                          else $4 = 'hanya-daftar' and cardinality(voter_reasons(r.birth_date, r.marital_status, r.rights_revoked,
-                                      r.release_date, r.nik, r.nik_flag, r.home_region_code,
-                                      r.voting_day, r.kind, r.region_code)) = 0
+        r#"with pairs as (
+               select g.nik, g.roll_name, g.kpu_name, g.roll_tps, g.kpu_tps,
+                      case $4::text
+                          when 'cocok' then g.matched
+                          when 'hanya-kpu' then g.kpu_only
+                          when 'hanya-daftar' then g.roll_only
+                          when 'beda-tps' then g.tps_differs
+                          when 'beda-nama' then g.name_differs
+                          else false
                       end as wanted
-               from kpu k full join roll r on r.nik = k.nik
+               from kpu_list_pairs($1, $2, $3) g
            )
            select p.nik as "nik!", p.roll_name as "roll_name?", p.kpu_name as "kpu_name?",
                   p.roll_tps as "roll_tps?", p.kpu_tps as "kpu_tps?",

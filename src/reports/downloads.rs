@@ -7,6 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::routing::get;
 
+use super::dashboard::national as national_figures;
 use super::table::{Cell, FileFormat, Table};
 use super::{export, figures_table};
 use crate::http::AppState;
@@ -35,7 +36,7 @@ async fn national(
         .ok_or(AppError::NotFound)?;
     let table = match stem {
         "nasional" => {
-            let (_, rows) = super::national(&state.db, &user, Some(&election.slug)).await?;
+            let (_, rows) = national_figures(&state.db, &user, Some(&election.slug)).await?;
             figures_table("Nasional", ["kode_provinsi", "provinsi"], &rows)
         }
         "ringkasan" => {

@@ -11,7 +11,7 @@ use axum::routing::{get, post};
 use crate::http::form::Form;
 use serde::Deserialize;
 
-use crate::domain::access::Role;
+use crate::domain::access::{Action, Role};
 use crate::domain::password;
 use crate::http::AppState;
 use crate::http::error::{AppError, Result};
@@ -75,49 +75,59 @@ async fn render(
 }
 
 async fn list_page(State(state): State<AppState>, user: CurrentUser) -> Result<Html<String>> {
-    user.require(&[Role::Admin])?;
+    user.require_to(Action::Administer)?;
     render(&state, &user, None, None).await
 }
 
+/// The form as posted (Indonesian field names).
 #[derive(Deserialize)]
 struct CreateForm {
+    #[serde(rename = "nama_pengguna")]
     username: String,
+    #[serde(rename = "peran")]
     role: String,
-    #[serde(default)]
+    #[serde(default, rename = "provinsi")]
     province: String,
-    #[serde(default)]
+    #[serde(default, rename = "fasilitas")]
     facility: String,
-    #[serde(default)]
+    #[serde(default, rename = "kata_sandi")]
     password: String,
 }
 
+impl CreateForm {
+    /// The account to create, and whether its password was generated (to be shown once).
+    fn new_user(self) -> Result<(NewUser, bool)> {
+        let Some(role) = Role::parse(&self.role) else {
+            return Err(AppError::BadRequest("Peran tidak dikenal.".into()));
+        };
+        let generated = self.password.is_empty();
+        let password = if generated {
+            password::generate()
+        } else {
+            self.password
+        };
+        let new = NewUser {
+            username: self.username,
+            role,
+            province_code: Some(self.province),
+            facility_code: Some(self.facility),
+            password,
+        };
+        Ok((new, generated))
+    }
+}
+
+#[tracing::instrument(skip_all, fields(user = %user.username, new = %form.username))]
 async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
     Form(form): Form<CreateForm>,
 ) -> Result<Response> {
-    user.require(&[Role::Admin])?;
-    let Some(role) = Role::parse(&form.role) else {
-        return Err(AppError::BadRequest("Peran tidak dikenal.".into()));
-    };
-    let generated = form.password.is_empty();
-    let password = if generated {
-        password::generate()
-    } else {
-        form.password
-    };
-    let new = NewUser {
-        username: form.username.clone(),
-        role,
-        province_code: Some(form.province),
-        facility_code: Some(form.facility),
-        password: password.clone(),
-    };
+    user.require_to(Action::Administer)?;
+    let (new, generated) = form.new_user()?;
+    let secret = generated.then(|| (new.username.trim().to_lowercase(), new.password.clone()));
     match store::create(&state.db, new, &user.actor()).await {
-        Ok(_) => {
-            let secret = generated.then(|| (form.username.trim().to_lowercase(), password));
-            Ok(render(&state, &user, secret, None).await?.into_response())
-        }
+        Ok(_) => Ok(render(&state, &user, secret, None).await?.into_response()),
         Err(UserError::Invalid(msg)) => {
             let page = render(&state, &user, None, Some(msg)).await?;
             Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
@@ -128,26 +138,29 @@ async fn create(
 
 #[derive(Deserialize)]
 struct StatusForm {
+    #[serde(rename = "aktif")]
     active: bool,
 }
 
+#[tracing::instrument(skip_all, fields(user = %user.username, id = id))]
 async fn set_status(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<i64>,
     Form(form): Form<StatusForm>,
 ) -> Result<Redirect> {
-    user.require(&[Role::Admin])?;
+    user.require_to(Action::Administer)?;
     store::set_active(&state.db, id, form.active, &user.actor()).await?;
     Ok(Redirect::to("/admin/pengguna"))
 }
 
+#[tracing::instrument(skip_all, fields(user = %user.username, id = id))]
 async fn reset_password(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> Result<Html<String>> {
-    user.require(&[Role::Admin])?;
+    user.require_to(Action::Administer)?;
     let username = sqlx::query_scalar!("select username from users where id = $1", id)
         .fetch_optional(&state.db)
         .await?

@@ -52,6 +52,37 @@ async fn hash_off_thread(password: String) -> Result<String, UserError> {
         .map_err(|e| UserError::Invalid(format!("hashing failed: {e}")))
 }
 
+/// The province and facility codes an account of `role` keeps (trimmed; a facility code in
+/// lower case): a kanwil account needs a province, a registrar a facility.
+fn scope_codes(
+    role: Role,
+    province: Option<String>,
+    facility: Option<String>,
+) -> Result<(Option<String>, Option<String>), UserError> {
+    let province = province
+        .map(|p| p.trim().to_owned())
+        .filter(|p| !p.is_empty());
+    let facility = facility
+        .map(|f| f.trim().to_lowercase())
+        .filter(|f| !f.is_empty());
+    match role {
+        Role::Admin => Ok((None, None)),
+        Role::Kanwil => match province {
+            Some(p) => Ok((Some(p), None)),
+            None => Err(UserError::Invalid(
+                "Staf Kanwil harus punya provinsi.".into(),
+            )),
+        },
+        Role::Registrar => match facility {
+            Some(f) => Ok((None, Some(f))),
+            None => Err(UserError::Invalid(
+                "Petugas registrasi harus punya fasilitas (kode UPT).".into(),
+            )),
+        },
+        Role::Kpu => Ok((province, None)),
+    }
+}
+
 /// Creates an account; returns its id.
 pub async fn create(pool: &PgPool, new: NewUser, actor: &Actor) -> Result<i64, UserError> {
     let username = new.username.trim().to_lowercase();
@@ -62,34 +93,7 @@ pub async fn create(pool: &PgPool, new: NewUser, actor: &Actor) -> Result<i64, U
         ));
     }
     password::check_policy(&new.password).map_err(|m| UserError::Invalid(m.into()))?;
-    let province = new
-        .province_code
-        .map(|p| p.trim().to_owned())
-        .filter(|p| !p.is_empty());
-    let facility = new
-        .facility_code
-        .map(|f| f.trim().to_lowercase())
-        .filter(|f| !f.is_empty());
-    let (province, facility) = match new.role {
-        Role::Admin => (None, None),
-        Role::Kanwil => match province {
-            Some(p) => (Some(p), None),
-            None => {
-                return Err(UserError::Invalid(
-                    "Staf Kanwil harus punya provinsi.".into(),
-                ));
-            }
-        },
-        Role::Registrar => match facility {
-            Some(f) => (None, Some(f)),
-            None => {
-                return Err(UserError::Invalid(
-                    "Petugas registrasi harus punya fasilitas (kode UPT).".into(),
-                ));
-            }
-        },
-        Role::Kpu => (province, None),
-    };
+    let (province, facility) = scope_codes(new.role, new.province_code, new.facility_code)?;
     let hash = hash_off_thread(new.password).await?;
 
     let mut tx = pool.begin().await?;

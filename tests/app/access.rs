@@ -44,10 +44,10 @@ enum Req {
 }
 
 const CIPINANG_FORM: &[(&str, &str)] = &[
-    ("name", "Lapas Kelas I Cipinang"),
-    ("facility_type", "lapas"),
-    ("class", "I"),
-    ("inmates", "3000"),
+    ("nama", "Lapas Kelas I Cipinang"),
+    ("jenis", "lapas"),
+    ("kelas", "I"),
+    ("jumlah_wbp", "3000"),
 ];
 
 /// Voter 1 as seeded by [`seed`]: saving it again changes nothing.
@@ -71,10 +71,10 @@ const KPU_FILE: &str = "nik,nama,tps\n1674014107920011,Ani Lestari,1\n";
 const DAPIL_FILE: &str = "election,contest,dapil code,dapil name,region code\n";
 
 const FACILITY_FORM: &[(&str, &str)] = &[
-    ("name", "Lapas Kelas IIA Lubuklinggau"),
-    ("facility_type", "lapas"),
-    ("class", "IIA"),
-    ("inmates", "1160"),
+    ("nama", "Lapas Kelas IIA Lubuklinggau"),
+    ("jenis", "lapas"),
+    ("kelas", "IIA"),
+    ("jumlah_wbp", "1160"),
 ];
 
 const VOTER_FORM: &[(&str, &str)] = &[
@@ -233,11 +233,14 @@ const ROUTES: &[(Req, [u16; 7])] = &[
         [CSRF, FORM, FORM, NF, FB, FB, FB],
     ),
     (
-        Req::Post("/admin/pengguna", &[("username", "baru"), ("role", "kpu")]),
+        Req::Post(
+            "/admin/pengguna",
+            &[("nama_pengguna", "baru"), ("peran", "kpu")],
+        ),
         [CSRF, OK, FB, FB, FB, FB, FB],
     ),
     (
-        Req::Post("/admin/pengguna/1/status", &[("active", "true")]),
+        Req::Post("/admin/pengguna/1/status", &[("aktif", "true")]),
         [CSRF, FORM, FB, FB, FB, FB, FB],
     ),
     (
@@ -741,10 +744,10 @@ async fn missing_or_wrong_csrf_token_is_refused_and_changes_nothing() {
     };
     let before = inmates().await;
     let fields = [
-        ("name", "Lapas Kelas IIA Lubuklinggau"),
-        ("facility_type", "lapas"),
-        ("class", "IIA"),
-        ("inmates", "9999"),
+        ("nama", "Lapas Kelas IIA Lubuklinggau"),
+        ("jenis", "lapas"),
+        ("kelas", "IIA"),
+        ("jumlah_wbp", "9999"),
     ];
     let resp = kanwil
         .post_raw("/fasilitas/lapas-lubuklinggau/ubah", &fields)
@@ -838,7 +841,7 @@ async fn deactivated_user_loses_the_open_session_at_once() {
     let resp = admin
         .post(
             &format!("/admin/pengguna/{id}/status"),
-            &[("active", "false")],
+            &[("aktif", "false")],
         )
         .await;
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
@@ -884,10 +887,10 @@ async fn admin_creates_a_user_who_can_log_in() {
         .post(
             "/admin/pengguna",
             &[
-                ("username", "registrar-palembang"),
-                ("role", "registrar"),
-                ("facility", "lapas-palembang"),
-                ("password", "sandi-panjang-sekali"),
+                ("nama_pengguna", "registrar-palembang"),
+                ("peran", "registrar"),
+                ("fasilitas", "lapas-palembang"),
+                ("kata_sandi", "sandi-panjang-sekali"),
             ],
         )
         .await;
@@ -911,9 +914,9 @@ async fn admin_creates_a_user_who_can_log_in() {
         .post(
             "/admin/pengguna",
             &[
-                ("username", "kanwil-x"),
-                ("role", "kanwil"),
-                ("password", "pendek"),
+                ("nama_pengguna", "kanwil-x"),
+                ("peran", "kanwil"),
+                ("kata_sandi", "pendek"),
             ],
         )
         .await;
@@ -939,10 +942,10 @@ async fn user_input_is_escaped_on_every_page() {
         .post(
             "/fasilitas/lapas-lubuklinggau/ubah",
             &[
-                ("name", "<script>alert(1)</script>"),
-                ("facility_type", "lapas"),
-                ("class", "IIA"),
-                ("inmates", "1160"),
+                ("nama", "<script>alert(1)</script>"),
+                ("jenis", "lapas"),
+                ("kelas", "IIA"),
+                ("jumlah_wbp", "1160"),
             ],
         )
         .await;
@@ -966,10 +969,10 @@ async fn audit_page_is_scoped_to_the_kanwil_province() {
     let admin = app.admin().await;
     let form = |name| {
         [
-            ("name", name),
-            ("facility_type", "lapas"),
-            ("class", "I"),
-            ("inmates", "3000"),
+            ("nama", name),
+            ("jenis", "lapas"),
+            ("kelas", "I"),
+            ("jumlah_wbp", "3000"),
         ]
     };
     kanwil31

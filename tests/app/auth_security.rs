@@ -473,7 +473,7 @@ async fn two_servers_on_one_database_share_sessions_and_the_throttle() {
     let resp = admin
         .post(
             &format!("/admin/pengguna/{id}/status"),
-            &[("active", "false")],
+            &[("aktif", "false")],
         )
         .await;
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);

@@ -73,7 +73,7 @@ async fn malformed_forms_and_unknown_values_get_indonesian_4xx_pages() {
 
     // Missing fields.
     let resp = kanwil
-        .post("/fasilitas/lapas-lubuklinggau/ubah", &[("name", "X")])
+        .post("/fasilitas/lapas-lubuklinggau/ubah", &[("nama", "X")])
         .await;
     assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
     let body = resp.text().await.unwrap();
@@ -87,7 +87,7 @@ async fn malformed_forms_and_unknown_values_get_indonesian_4xx_pages() {
         .post(kanwil.url("/fasilitas/lapas-lubuklinggau/ubah"))
         .header("content-type", "application/json")
         .header("x-csrf-token", &t)
-        .body(r#"{"name": "X"}"#)
+        .body(r#"{"nama": "X"}"#)
         .send()
         .await
         .unwrap();
@@ -98,10 +98,10 @@ async fn malformed_forms_and_unknown_values_get_indonesian_4xx_pages() {
         .post(
             "/fasilitas/lapas-lubuklinggau/ubah",
             &[
-                ("name", "X"),
-                ("facility_type", "kastil"),
-                ("class", "IIA"),
-                ("inmates", "1"),
+                ("nama", "X"),
+                ("jenis", "kastil"),
+                ("kelas", "IIA"),
+                ("jumlah_wbp", "1"),
             ],
         )
         .await;
@@ -129,7 +129,10 @@ async fn malformed_forms_and_unknown_values_get_indonesian_4xx_pages() {
     assert!(resp.text().await.unwrap().contains("tidak dikenal"));
     let admin = app.admin().await;
     let resp = admin
-        .post("/admin/pengguna", &[("username", "baru"), ("role", "raja")])
+        .post(
+            "/admin/pengguna",
+            &[("nama_pengguna", "baru"), ("peran", "raja")],
+        )
         .await;
     assert!(resp.status().is_client_error());
     assert_eq!(

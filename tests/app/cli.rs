@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use loksus::db::Cluster;
+use loksus::devtools::Cluster;
 
 use crate::helpers::{Browser, row_cells};
 
@@ -114,7 +114,7 @@ async fn request_across_sigterm(server: &Server, admin_password: &str) -> String
     let (_, page) = browser.get("/fasilitas/lapas-lubuklinggau/ubah").await;
     let token = crate::helpers::csrf_in(&page).unwrap();
     let body = format!(
-        "name=Lapas+Kelas+IIA+Lubuklinggau&facility_type=lapas&class=IIA&inmates=1160&csrf={token}"
+        "nama=Lapas+Kelas+IIA+Lubuklinggau&jenis=lapas&kelas=IIA&jumlah_wbp=1160&csrf={token}"
     );
     let addr = server.base.trim_start_matches("http://").to_owned();
     let mut stream = std::net::TcpStream::connect(&addr).unwrap();

@@ -4,8 +4,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use loksus::db;
 use loksus::db::audit::Actor;
-use loksus::db::{self, ThrowawayCluster};
+use loksus::devtools::ThrowawayCluster;
 use loksus::rolls::import;
 use loksus::{AppState, Config};
 use reqwest::StatusCode;

@@ -7,8 +7,9 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use loksus::db;
 use loksus::db::audit::Actor;
-use loksus::db::{self, ThrowawayCluster};
+use loksus::devtools::ThrowawayCluster;
 use loksus::domain::access::Role;
 use loksus::users::{self, NewUser};
 use loksus::{AppState, Config};

@@ -6,64 +6,22 @@
 //! When Loksus runs as root (CI, containers), `initdb` and `postgres` refuse to; the cluster is
 //! then owned by, and run as, the unprivileged `postgres` system user through `setpriv`.
 
-use std::ffi::OsStr;
 use std::fs;
 use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{Command, Stdio};
 
 use sqlx::postgres::PgConnectOptions;
+
+pub use super::cluster_error::ClusterError;
+use super::cluster_error::{Result, SYSTEM_USER, io_err};
+use super::pg_bin::{binary_major_version, find_bin_dir};
 
 /// The superuser created by `initdb`; local connections use `trust` over the private socket.
 const SUPERUSER: &str = "loksus";
 /// Only names the socket file (`.s.PGSQL.5432`): the cluster opens no TCP port.
 const SOCKET_PORT: u16 = 5432;
-/// The unprivileged account used when Loksus itself runs as root.
-const SYSTEM_USER: &str = "postgres";
-
-#[derive(Debug, thiserror::Error)]
-pub enum ClusterError {
-    #[error(
-        "PostgreSQL server programs (initdb, pg_ctl) were not found on PATH nor in \
-         /usr/lib/postgresql/<version>/bin.\nInstall the PostgreSQL server (Debian/Ubuntu: \
-         `apt-get install postgresql`; Fedora: `dnf install postgresql-server`), point \
-         LOKSUS_PG_BIN at the folder holding initdb, or set DATABASE_URL to use an existing \
-         database."
-    )]
-    BinariesNotFound,
-    #[error(
-        "Loksus runs as root, and PostgreSQL refuses to run as root; it would run the private \
-         cluster as the `{SYSTEM_USER}` system user, but that user does not exist. Create it \
-         (`adduser --system --group {SYSTEM_USER}`), run Loksus as a regular user, or set \
-         DATABASE_URL."
-    )]
-    NoSystemUser,
-    #[error(
-        "the cluster in {dir} was made by PostgreSQL {found}, but only PostgreSQL {available} \
-         is installed here; install PostgreSQL {found} or choose another --data-dir"
-    )]
-    VersionMismatch {
-        dir: String,
-        found: String,
-        available: String,
-    },
-    #[error("{what} failed: {detail}")]
-    Command { what: String, detail: String },
-    #[error("{what} ({path}): {source}")]
-    Io {
-        what: &'static str,
-        path: String,
-        source: std::io::Error,
-    },
-}
-
-type Result<T, E = ClusterError> = std::result::Result<T, E>;
-
-fn io_err(what: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> ClusterError {
-    let path = path.display().to_string();
-    move |source| ClusterError::Io { what, path, source }
-}
 
 /// Settings written into `postgresql.conf` when a cluster is initialised.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -238,7 +196,7 @@ impl Cluster {
         self.run("stopping PostgreSQL", &mut self.stop_command())
     }
 
-    fn stop_command(&self) -> Command {
+    pub(super) fn stop_command(&self) -> Command {
         let mut cmd = self.pg_command("pg_ctl");
         cmd.arg("stop").arg("--pgdata").arg(&self.pgdata).args([
             "--mode=fast",
@@ -309,74 +267,6 @@ impl Cluster {
     }
 }
 
-/// A cluster in a fresh temporary folder for one test run. It is initialised and started at
-/// once; a watcher process stops it and removes the folder when this process exits, however it
-/// exits (the watcher sees its standard input close).
-pub struct ThrowawayCluster {
-    pub cluster: Cluster,
-    _watcher_stdin: ChildStdin,
-    _watcher: Child,
-}
-
-impl ThrowawayCluster {
-    pub fn start() -> Result<Self> {
-        let dir = tempfile::Builder::new()
-            .prefix("loksus-test-")
-            .tempdir()
-            .map_err(io_err(
-                "cannot create a temporary folder",
-                &std::env::temp_dir(),
-            ))?
-            .keep();
-        fs::set_permissions(&dir, fs::Permissions::from_mode(0o711))
-            .map_err(io_err("cannot open the temporary folder", &dir))?;
-        let cluster = match Cluster::new(&dir) {
-            Ok(c) => c,
-            Err(e) => {
-                let _ = fs::remove_dir_all(&dir);
-                return Err(e);
-            }
-        };
-        // Watcher first, so that even a failed start is cleaned up.
-        let stop = cluster.stop_command();
-        let script = format!(
-            "cat >/dev/null; [ -f {pid} ] && {stop} >/dev/null 2>&1; rm -rf {dir}",
-            pid = shell_quote(cluster.pgdata.join("postmaster.pid").as_os_str()),
-            stop = std::iter::once(stop.get_program())
-                .chain(stop.get_args())
-                .map(shell_quote)
-                .collect::<Vec<_>>()
-                .join(" "),
-            dir = shell_quote(dir.as_os_str()),
-        );
-        let mut watcher = Command::new("sh")
-            .args(["-c", &script])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            // Its own process group: a Ctrl-C aimed at the test run must not kill the watcher.
-            .process_group(0)
-            .spawn()
-            .map_err(|e| ClusterError::Command {
-                what: "starting the cleanup watcher".into(),
-                detail: e.to_string(),
-            })?;
-        let stdin = watcher.stdin.take().expect("piped stdin");
-        cluster.ensure_running(Durability::Throwaway)?;
-        Ok(Self {
-            cluster,
-            _watcher_stdin: stdin,
-            _watcher: watcher,
-        })
-    }
-}
-
-use std::os::unix::process::CommandExt as _;
-
-fn shell_quote(s: &OsStr) -> String {
-    format!("'{}'", s.to_string_lossy().replace('\'', r"'\''"))
-}
-
 fn tail(text: &str, lines: usize) -> String {
     let all: Vec<&str> = text.lines().collect();
     all[all.len().saturating_sub(lines)..].join("\n")
@@ -401,67 +291,9 @@ fn ensure_traversable(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Where `initdb` and `pg_ctl` live: `LOKSUS_PG_BIN`, then the Debian folder of the cluster's
-/// own version, then `PATH`, then the newest Debian folder.
-fn find_bin_dir(preferred_major: Option<&str>) -> Result<PathBuf> {
-    let has_tools = |d: &Path| d.join("initdb").is_file() && d.join("pg_ctl").is_file();
-    if let Some(dir) = std::env::var_os("LOKSUS_PG_BIN") {
-        let dir = PathBuf::from(dir);
-        return if has_tools(&dir) {
-            Ok(dir)
-        } else {
-            Err(ClusterError::BinariesNotFound)
-        };
-    }
-    let mut debian: Vec<(u32, PathBuf)> = fs::read_dir("/usr/lib/postgresql")
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|e| {
-            let major = e.file_name().to_str()?.parse::<u32>().ok()?;
-            let bin = e.path().join("bin");
-            has_tools(&bin).then_some((major, bin))
-        })
-        .collect();
-    debian.sort();
-    if let Some(want) = preferred_major
-        && let Some((_, bin)) = debian.iter().find(|(m, _)| m.to_string() == want)
-    {
-        return Ok(bin.clone());
-    }
-    let on_path = std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
-        .unwrap_or_default()
-        .into_iter()
-        .find(|d| has_tools(d));
-    on_path
-        .or_else(|| debian.pop().map(|(_, bin)| bin))
-        .ok_or(ClusterError::BinariesNotFound)
-}
-
-/// The major version of the server programs, as `PG_VERSION` spells it ("15").
-fn binary_major_version(bin_dir: &Path) -> Result<String> {
-    let out = Command::new(bin_dir.join("pg_ctl"))
-        .arg("--version")
-        .output()
-        .map_err(|e| ClusterError::Command {
-            what: "pg_ctl --version".into(),
-            detail: e.to_string(),
-        })?;
-    let text = String::from_utf8_lossy(&out.stdout);
-    // "pg_ctl (PostgreSQL) 15.18 (Debian ...)"
-    let version = text.split_whitespace().nth(2).unwrap_or_default();
-    Ok(version.split('.').next().unwrap_or_default().to_owned())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn shell_quote_survives_quotes() {
-        assert_eq!(shell_quote(OsStr::new("a'b")), r"'a'\''b'");
-    }
 
     #[test]
     fn tail_keeps_last_lines() {
