@@ -224,11 +224,8 @@ pub async fn rebuild(conn: &mut PgConnection, election_id: i64, facilities: &[i6
                       count(*) filter (where cardinality(x.r) = 0 and x.list is null
                                        and x.legal_status = 'tahanan')::int
                           as unregistered_detainees
-               from (select v.facility_id, v.list, v.legal_status,
-                            voter_reasons(v.birth_date, v.marital_status, v.rights_revoked,
-                                v.release_date, v.nik, v.nik_flag, v.home_region_code,
-                                e.voting_day, e.kind, e.region_code) as r
-                     from voters v join elections e on e.id = v.election_id
+               from (select v.facility_id, v.list, v.legal_status, v.reasons as r
+                     from voters_with_reasons v
                      where v.election_id = $1 and v.facility_id = any($2)
                        and v.status = 'active') x
                group by x.facility_id

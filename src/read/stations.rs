@@ -55,13 +55,11 @@ pub struct VoterLine {
 /// The eligible voters placed on `s`, by name, with their ballots.
 pub async fn voters_on(pool: &PgPool, rules: &Rules, s: &StationSummary) -> Result<Vec<VoterLine>> {
     let rows = sqlx::query!(
-        "select v.id, v.name, v.nik, v.list, v.home_region_code, v.home_from_nik, v.placed_manually
-         from voters v join elections e on e.id = v.election_id
-         where v.station_id = $1 and v.status = 'active'
-           and cardinality(voter_reasons(v.birth_date, v.marital_status, v.rights_revoked,
-                   v.release_date, v.nik, v.nik_flag, v.home_region_code,
-                   e.voting_day, e.kind, e.region_code)) = 0
-         order by v.name, v.id",
+        r#"select v.id as "id!", v.name as "name!", v.nik, v.list, v.home_region_code,
+                  v.home_from_nik as "home_from_nik!", v.placed_manually as "placed_manually!"
+           from voters_with_reasons v
+           where v.station_id = $1 and v.status = 'active' and cardinality(v.reasons) = 0
+           order by v.name, v.id"#,
         s.id
     )
     .fetch_all(pool)

@@ -56,12 +56,10 @@ pub struct VoterRow {
 pub async fn eligible_voters(conn: &mut PgConnection, ids: &[i64]) -> sqlx::Result<Vec<VoterRow>> {
     sqlx::query_as!(
         VoterRow,
-        r#"select v.station_id as "station_id!", v.home_region_code, v.home_from_nik, v.list
-           from voters v join elections e on e.id = v.election_id
-           where v.station_id = any($1) and v.status = 'active'
-             and cardinality(voter_reasons(v.birth_date, v.marital_status, v.rights_revoked,
-                     v.release_date, v.nik, v.nik_flag, v.home_region_code,
-                     e.voting_day, e.kind, e.region_code)) = 0"#,
+        r#"select v.station_id as "station_id!", v.home_region_code,
+                  v.home_from_nik as "home_from_nik!", v.list
+           from voters_with_reasons v
+           where v.station_id = any($1) and v.status = 'active' and cardinality(v.reasons) = 0"#,
         ids
     )
     .fetch_all(conn)

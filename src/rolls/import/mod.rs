@@ -11,6 +11,7 @@ use serde_json::json;
 use sqlx::{PgConnection, PgPool};
 use time::Date;
 
+mod arrivals;
 mod staged;
 
 use crate::db::audit::{self, Actor, Entry};

@@ -37,11 +37,8 @@ pub struct RollVoter {
 pub async fn roll(conn: &mut PgConnection, p: &Place) -> sqlx::Result<Vec<RollVoter>> {
     sqlx::query_as!(
         RollVoter,
-        r#"select v.id, v.station_id,
-                  cardinality(voter_reasons(v.birth_date, v.marital_status, v.rights_revoked,
-                      v.release_date, v.nik, v.nik_flag, v.home_region_code,
-                      e.voting_day, e.kind, e.region_code)) = 0 as "eligible!"
-           from voters v join elections e on e.id = v.election_id
+        r#"select v.id as "id!", v.station_id, cardinality(v.reasons) = 0 as "eligible!"
+           from voters_with_reasons v
            where v.election_id = $1 and v.facility_id = $2 and v.status = 'active'
            order by v.placed_manually desc, v.name, v.id"#,
         p.election.id,

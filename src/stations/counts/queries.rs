@@ -29,12 +29,10 @@ pub async fn facility_rolls(
                   count(v.id) filter (where v.list = 'dpk') as "dpk!",
                   count(v.id) as "voters!"
            from facilities f
-           left join voters v on v.facility_id = f.id and v.election_id = $2 and v.status = 'active'
-           left join elections e on e.id = v.election_id
+           left join voters_with_reasons v
+                  on v.facility_id = f.id and v.election_id = $2 and v.status = 'active'
            where f.province_code = $1 and ($3::bigint is null or f.id = $3)
-             and (v.id is null or cardinality(voter_reasons(v.birth_date, v.marital_status,
-                     v.rights_revoked, v.release_date, v.nik, v.nik_flag, v.home_region_code,
-                     e.voting_day, e.kind, e.region_code)) = 0)
+             and (v.id is null or cardinality(v.reasons) = 0)
            group by f.id order by f.name"#,
         code,
         election_id,
