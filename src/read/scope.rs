@@ -13,15 +13,26 @@ use crate::http::session::CurrentUser;
 use crate::read::elections::{self, Election, ElectionQuery};
 use crate::read::places::{self, Place};
 
-/// The `{code}` segment of the matched route.
+/// The `{code}` segment of the matched route, or the code of a download's `{file}` segment
+/// (`16.xlsx`, `lapas-lubuklinggau.csv`).
 async fn code_of(parts: &mut Parts, state: &AppState) -> Result<String> {
     let params = RawPathParams::from_request_parts(parts, state)
         .await
         .map_err(|_| AppError::NotFound)?;
-    params
-        .iter()
-        .find(|(k, _)| *k == "code")
-        .map(|(_, v)| v.to_owned())
+    let param = |name: &str| {
+        params
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_owned())
+    };
+    param("code")
+        .or_else(|| {
+            let file = param("file")?;
+            [".csv", ".xlsx"]
+                .iter()
+                .find_map(|ext| file.strip_suffix(ext))
+                .map(str::to_owned)
+        })
         .ok_or(AppError::NotFound)
 }
 

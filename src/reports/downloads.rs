@@ -15,6 +15,7 @@ use crate::http::error::{AppError, Result};
 use crate::http::session::CurrentUser;
 use crate::read::elections::{self, ElectionQuery};
 use crate::read::figures;
+use crate::read::scope::{AtFacility, AtProvince};
 use crate::read::summary::{self, Filter, Rules};
 
 pub fn router() -> Router<AppState> {
@@ -55,38 +56,33 @@ async fn national(
 
 async fn province(
     State(state): State<AppState>,
-    user: CurrentUser,
+    at: AtProvince,
     Path(file): Path<String>,
-    Query(q): Query<ElectionQuery>,
 ) -> Result<Response> {
     let (code, format) = FileFormat::split(&file).ok_or(AppError::NotFound)?;
-    let name = crate::read::places::province_name(&state.db, &user, code).await?;
-    let election = elections::selected(&state.db, &q)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let (name, election) = (&at.name, at.election()?);
     let rows = figures::facilities(
         &state.db,
         Some(election.id),
         Some(code),
-        user.facility_filter(),
+        at.user.facility_filter(),
     )
     .await?;
     let rows: Vec<_> = rows
         .into_iter()
         .map(|r| (r.code, r.name, r.figures))
         .collect();
-    figures_table(&name, ["kode_fasilitas", "fasilitas"], &rows)
+    figures_table(name, ["kode_fasilitas", "fasilitas"], &rows)
         .download(&format!("loksus-provinsi-{code}-{}", election.slug), format)
 }
 
 async fn facility(
     State(state): State<AppState>,
-    user: CurrentUser,
+    at: AtFacility,
     Path(file): Path<String>,
-    Query(q): Query<ElectionQuery>,
 ) -> Result<Response> {
-    let (code, format) = FileFormat::split(&file).ok_or(AppError::NotFound)?;
-    let p = crate::read::places::place(&state, &user, code, &q).await?;
+    let (_, format) = FileFormat::split(&file).ok_or(AppError::NotFound)?;
+    let p = &at.place;
     let mut conn = state.db.acquire().await?;
     let rules = Rules::load(&mut conn, p.election.id).await?;
     let stations = summary::load(

@@ -65,10 +65,11 @@ pub async fn upload(
 ) -> Result<Response> {
     scope.require_to(Action::WriteRoll)?;
     let form = upload::read(multipart, UPLOAD_LIMIT, "daftar.csv").await?;
-    let mode = match form.fields.get("mode") {
+    // `cara` (Indonesian, the page); `mode` from forms of earlier versions.
+    let mode = match form.fields.get("cara").or(form.fields.get("mode")) {
         None => Mode::Upsert,
-        Some(v) => Mode::parse(v)
-            .ok_or_else(|| AppError::BadRequest("Mode impor tidak dikenal.".into()))?,
+        Some(v) => Mode::from_form(v)
+            .ok_or_else(|| AppError::BadRequest("Cara impor tidak dikenal.".into()))?,
     };
     if form.content.is_empty() {
         return refused(scope, "Pilih berkas CSV yang akan diimpor.".into());

@@ -165,7 +165,7 @@ async fn a_registrars_import_never_moves_another_facilitys_inmate_by_itself() {
         &registrar,
         path,
         file(&[forged]).as_bytes(),
-        &[("mode", "upsert"), ("terima_pindahan", "1")],
+        &[("cara", "perbarui"), ("terima_pindahan", "1")],
     )
     .await;
     let preview = resp.text().await.unwrap();
@@ -182,7 +182,7 @@ async fn a_registrars_import_never_moves_another_facilitys_inmate_by_itself() {
         &registrar,
         path,
         file(&[BUDI, SITI]).as_bytes(),
-        &[("mode", "upsert"), ("terima_pindahan", "1")],
+        &[("cara", "perbarui"), ("terima_pindahan", "1")],
     )
     .await;
     let preview = resp.text().await.unwrap();
@@ -288,7 +288,7 @@ async fn a_kanwil_of_the_origin_may_refuse_and_nothing_moves() {
         &registrar,
         "/fasilitas/lapas-lubuklinggau/daftar/impor",
         file(&[BUDI]).as_bytes(),
-        &[("mode", "upsert"), ("terima_pindahan", "1")],
+        &[("cara", "perbarui"), ("terima_pindahan", "1")],
     )
     .await;
     let id = upload_id(&resp.text().await.unwrap());
@@ -390,7 +390,7 @@ async fn where_an_inmate_is_held_is_named_only_within_scope() {
         &registrar,
         "/fasilitas/lapas-lubuklinggau/daftar/impor",
         file(&[BUDI]).as_bytes(),
-        &[("mode", "upsert")],
+        &[("cara", "perbarui")],
     )
     .await;
     let preview = resp.text().await.unwrap();
@@ -647,7 +647,7 @@ async fn formula_cells_are_neutralised_in_every_csv_download() {
         &registrar,
         "/fasilitas/lapas-lubuklinggau/daftar/impor",
         b"nik,nama,tanggal_lahir,jenis_kelamin,status\n,Andi,=1+1,L,NAPI\n",
-        &[("mode", "upsert")],
+        &[("cara", "perbarui")],
     )
     .await;
     let id = upload_id(&resp.text().await.unwrap());
@@ -711,7 +711,7 @@ async fn nul_bytes_and_absurd_page_numbers_get_a_4xx_in_indonesian() {
         &registrar,
         "/fasilitas/lapas-lubuklinggau/daftar/impor",
         b"nik,nama,tanggal_lahir,jenis_kelamin,status\n,An\0di,1990-01-01,L,NAPI\n",
-        &[("mode", "upsert")],
+        &[("cara", "perbarui")],
     )
     .await;
     assert_eq!(resp.status(), StatusCode::OK);
@@ -770,7 +770,7 @@ async fn a_double_confirm_imports_once_and_a_failed_one_stays_unconfirmed() {
         &registrar,
         path,
         file(&[BUDI, SITI]).as_bytes(),
-        &[("mode", "upsert")],
+        &[("cara", "perbarui")],
     )
     .await;
     let id = upload_id(&resp.text().await.unwrap());
@@ -802,7 +802,7 @@ async fn a_double_confirm_imports_once_and_a_failed_one_stays_unconfirmed() {
         &registrar,
         path,
         file(&[andi]).as_bytes(),
-        &[("mode", "upsert")],
+        &[("cara", "perbarui")],
     )
     .await;
     let id = upload_id(&resp.text().await.unwrap());
@@ -835,7 +835,7 @@ async fn abandoned_uploads_lose_their_content_after_a_day() {
             &registrar,
             "/fasilitas/lapas-lubuklinggau/daftar/impor",
             file(&[BUDI]).as_bytes(),
-            &[("mode", "upsert")],
+            &[("cara", "perbarui")],
         )
         .await;
     }
