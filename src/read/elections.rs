@@ -26,6 +26,15 @@ pub struct ElectionQuery {
     pub pemilihan: Option<String>,
 }
 
+/// Whether any election exists (a fresh database has none until one is created).
+pub async fn any(pool: &PgPool) -> Result<bool> {
+    Ok(
+        sqlx::query_scalar!(r#"select exists (select 1 from elections) as "any!""#)
+            .fetch_one(pool)
+            .await?,
+    )
+}
+
 /// The election a page is about. An unknown slug is a 404; a database without any election
 /// gives `None` (pages then show facilities without TPS figures).
 pub async fn selected(pool: &PgPool, query: &ElectionQuery) -> Result<Option<Election>> {

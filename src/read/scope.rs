@@ -43,6 +43,22 @@ async fn election_query(parts: &mut Parts, state: &AppState) -> Result<ElectionQ
         .map_err(|_| AppError::BadRequest("Parameter pemilihan tidak dapat dibaca.".into()))
 }
 
+/// A facility the user may see, without an election (a database that has none yet).
+pub struct AtBareFacility {
+    pub user: CurrentUser,
+    pub code: String,
+}
+
+impl FromRequestParts<AppState> for AtBareFacility {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        let user = CurrentUser::from_request_parts(parts, state).await?;
+        let code = code_of(parts, state).await?;
+        Ok(AtBareFacility { user, code })
+    }
+}
+
 /// A facility the user may see, for the selected election.
 pub struct AtFacility {
     pub user: CurrentUser,

@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::{FromRequestParts, Query, Request, State};
 use axum::response::Html;
 use axum::routing::get;
 
@@ -12,10 +12,11 @@ use crate::domain::access::Action;
 use crate::domain::figures::Figures;
 use crate::http::AppState;
 use crate::http::charts;
-use crate::http::error::Result;
+use crate::http::error::{AppError, Result};
+use crate::read::elections;
 use crate::read::figures;
 use crate::read::places::type_label;
-use crate::read::scope::{AtFacility, AtProvince};
+use crate::read::scope::{AtBareFacility, AtFacility, AtProvince};
 use crate::read::summary::{self, Filter, Rules};
 
 pub fn router() -> Router<AppState> {
@@ -62,10 +63,64 @@ async fn province(State(state): State<AppState>, at: AtProvince) -> Result<Html<
     Ok(Html(page.render()?))
 }
 
+/// `/fasilitas/{code}`: the facility with its TPS for the selected election; in a database
+/// without any election yet, the facility's details alone.
 async fn facility(
     State(state): State<AppState>,
-    at: AtFacility,
     Query(notice): Query<AllocationNotice>,
+    req: Request,
+) -> Result<Html<String>> {
+    let (mut parts, _) = req.into_parts();
+    match AtFacility::from_request_parts(&mut parts, &state).await {
+        Ok(at) => facility_with_election(&state, at, notice).await,
+        Err(AppError::NotFound) if !elections::any(&state.db).await? => {
+            let at = AtBareFacility::from_request_parts(&mut parts, &state).await?;
+            // A named election that does not exist stays a 404.
+            let Query(q) =
+                Query::<elections::ElectionQuery>::from_request_parts(&mut parts, &state)
+                    .await
+                    .map_err(|_| AppError::NotFound)?;
+            elections::selected(&state.db, &q).await?;
+            facility_without_election(&state, at).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn facility_without_election(state: &AppState, at: AtBareFacility) -> Result<Html<String>> {
+    let f = queries::facility_in_scope(&state.db, &at.user, &at.code).await?;
+    let page = FacilityPage {
+        layout: at.user.layout(),
+        election: None,
+        code: f.code,
+        name: f.name,
+        type_label: type_label(&f.facility_type),
+        class: f.class.unwrap_or_default(),
+        province_code: f.province_code,
+        province: f.province,
+        kabkota: f.kabkota,
+        illustrative: f.illustrative,
+        can_edit: at.user.may(Action::EditFacility),
+        can_read_roll: at.user.may(Action::ReadRoll),
+        placement: None,
+        stations: Vec::new(),
+        total: Figures {
+            facilities: 1,
+            inmates: f.inmates.into(),
+            ..Figures::default()
+        }
+        .view(),
+        allocated: None,
+        history: Vec::new(),
+        q: String::new(),
+    };
+    Ok(Html(page.render()?))
+}
+
+async fn facility_with_election(
+    state: &AppState,
+    at: AtFacility,
+    notice: AllocationNotice,
 ) -> Result<Html<String>> {
     let p = &at.place;
     let details = queries::facility_details(&state.db, p.facility_id).await?;

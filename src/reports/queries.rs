@@ -7,6 +7,7 @@ use time::{Date, OffsetDateTime};
 use super::countdown::Dates;
 use crate::domain::figures::Figures;
 use crate::http::error::{AppError, Result};
+use crate::http::session::CurrentUser;
 use crate::read::elections::Election;
 
 /// The dashboard's data: the election, its deadlines, and one row per province in scope.
@@ -183,6 +184,50 @@ pub struct FacilityDetails {
     pub inmates: i32,
     pub illustrative: bool,
     pub kabkota: String,
+}
+
+/// A facility's page details looked up by code, 404 outside `user`'s scope.
+pub struct FacilityInScope {
+    pub code: String,
+    pub name: String,
+    pub facility_type: String,
+    pub class: Option<String>,
+    pub inmates: i32,
+    pub illustrative: bool,
+    pub province_code: String,
+    pub province: String,
+    pub kabkota: String,
+}
+
+pub async fn facility_in_scope(
+    pool: &PgPool,
+    user: &CurrentUser,
+    code: &str,
+) -> Result<FacilityInScope> {
+    let f = sqlx::query!(
+        r#"select f.id, f.code, f.name, f.facility_type, f.class, f.inmates, f.illustrative,
+                  f.province_code, p.name as province, k.name as kabkota
+           from facilities f
+           join regions p on p.code = f.province_code
+           join regions k on k.code = f.kabkota_code
+           where f.code = $1"#,
+        code
+    )
+    .fetch_optional(pool)
+    .await?
+    .filter(|f| user.sees_facility(f.id, &f.province_code))
+    .ok_or(AppError::NotFound)?;
+    Ok(FacilityInScope {
+        code: f.code,
+        name: f.name,
+        facility_type: f.facility_type,
+        class: f.class,
+        inmates: f.inmates,
+        illustrative: f.illustrative,
+        province_code: f.province_code,
+        province: f.province,
+        kabkota: f.kabkota,
+    })
 }
 
 pub async fn facility_details(pool: &PgPool, facility_id: i64) -> Result<FacilityDetails> {

@@ -127,3 +127,39 @@ async fn an_empty_database_shows_an_empty_dashboard() {
     assert!(body.contains("Belum ada fasilitas yang terdaftar"));
     assert!(body.contains("Belum ada pemilihan"));
 }
+
+#[tokio::test]
+async fn a_facility_page_shows_its_details_before_any_election_exists() {
+    let app = TestApp::spawn().await;
+    sqlx::query(
+        "insert into facilities (code, name, facility_type, class, province_code, kabkota_code,
+                                 inmates)
+         values ('lapas-uji', 'Lapas Uji', 'lapas', 'IIA', '16', '16.71', 321)",
+    )
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    let admin = app.admin().await;
+    let (status, body) = admin.get("/fasilitas/lapas-uji").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("Lapas Uji"));
+    // Unknown facilities and unknown elections stay 404.
+    assert_eq!(
+        admin.get("/fasilitas/tidak-ada").await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        admin
+            .get("/fasilitas/lapas-uji?pemilihan=tidak-ada")
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    let kanwil31 = app
+        .login(loksus::domain::access::Role::Kanwil, Some("31"), None)
+        .await;
+    assert_eq!(
+        kanwil31.get("/fasilitas/lapas-uji").await.0,
+        StatusCode::NOT_FOUND
+    );
+}
