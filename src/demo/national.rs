@@ -226,9 +226,9 @@ pub fn plan() -> Plan {
                 _ => (Some(digits), None),
             };
             let marital = if juvenile && rng.gen_ratio(9, 10) {
-                "belum_kawin"
+                "never_married"
             } else {
-                ["belum_kawin", "kawin", "kawin", "cerai_hidup", "cerai_mati"][rng.gen_range(0..5)]
+                ["never_married", "married", "married", "divorced", "widowed"][rng.gen_range(0..5)]
             };
             let release_date = rng
                 .gen_ratio(1, 20)
@@ -252,9 +252,9 @@ pub fn plan() -> Plan {
                 birth_date: birth,
                 sex: if female { "P" } else { "L" },
                 legal_status: if rng.gen_ratio(1, 4) {
-                    "tahanan"
+                    "detainee"
                 } else {
-                    "napi"
+                    "convict"
                 },
                 marital_status: marital,
                 home_from_nik: rng.gen_ratio(1, 12),

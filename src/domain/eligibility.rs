@@ -51,7 +51,7 @@ impl Reason {
 #[derive(Debug, Clone)]
 pub struct Facts<'a> {
     pub birth_date: Date,
-    /// `belum_kawin`, `kawin`, `cerai_hidup` or `cerai_mati`.
+    /// `never_married`, `married`, `divorced` or `widowed` (the database value).
     pub marital_status: &'a str,
     pub rights_revoked: bool,
     pub release_date: Option<Date>,
@@ -89,7 +89,7 @@ pub fn within(region: &str, area: &str) -> bool {
 /// Every reason this voter may not vote; empty when they may.
 pub fn reasons(f: &Facts, rule: &Rule) -> Vec<Reason> {
     let mut out = Vec::new();
-    if birthday(f.birth_date, 17) > rule.voting_day && f.marital_status == "belum_kawin" {
+    if birthday(f.birth_date, 17) > rule.voting_day && f.marital_status == "never_married" {
         out.push(Reason::UnderAge);
     }
     if f.rights_revoked {
@@ -122,7 +122,7 @@ mod tests {
     fn facts() -> Facts<'static> {
         Facts {
             birth_date: date!(1990 - 08 - 15),
-            marital_status: "belum_kawin",
+            marital_status: "never_married",
             rights_revoked: false,
             release_date: None,
             valid_nik: true,
@@ -148,9 +148,9 @@ mod tests {
     fn married_at_16_may_vote() {
         let mut f = facts();
         f.birth_date = date!(2007 - 06 - 01);
-        f.marital_status = "kawin";
+        f.marital_status = "married";
         assert!(reasons(&f, &PEMILU).is_empty());
-        f.marital_status = "cerai_mati";
+        f.marital_status = "widowed";
         assert!(reasons(&f, &PEMILU).is_empty());
     }
 

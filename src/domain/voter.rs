@@ -21,21 +21,21 @@ impl Sex {
     }
 }
 
-/// Convicted (`napi`) or held on remand (`tahanan`).
+/// Convicted (NAPI in the file) or held on remand (TAHANAN); stored in English.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
 #[sqlx(type_name = "text")]
 pub enum LegalStatus {
-    #[sqlx(rename = "napi")]
+    #[sqlx(rename = "convict")]
     Convict,
-    #[sqlx(rename = "tahanan")]
+    #[sqlx(rename = "detainee")]
     Detainee,
 }
 
 impl LegalStatus {
     pub fn as_str(self) -> &'static str {
         match self {
-            LegalStatus::Convict => "napi",
-            LegalStatus::Detainee => "tahanan",
+            LegalStatus::Convict => "convict",
+            LegalStatus::Detainee => "detainee",
         }
     }
 
@@ -52,13 +52,13 @@ impl LegalStatus {
 #[sqlx(type_name = "text")]
 pub enum MaritalStatus {
     #[default]
-    #[sqlx(rename = "belum_kawin")]
+    #[sqlx(rename = "never_married")]
     NeverMarried,
-    #[sqlx(rename = "kawin")]
+    #[sqlx(rename = "married")]
     Married,
-    #[sqlx(rename = "cerai_hidup")]
+    #[sqlx(rename = "divorced")]
     Divorced,
-    #[sqlx(rename = "cerai_mati")]
+    #[sqlx(rename = "widowed")]
     Widowed,
 }
 
@@ -73,10 +73,10 @@ impl MaritalStatus {
     /// The database value (what `voter_reasons` and [`crate::domain::eligibility`] read).
     pub fn as_str(self) -> &'static str {
         match self {
-            MaritalStatus::NeverMarried => "belum_kawin",
-            MaritalStatus::Married => "kawin",
-            MaritalStatus::Divorced => "cerai_hidup",
-            MaritalStatus::Widowed => "cerai_mati",
+            MaritalStatus::NeverMarried => "never_married",
+            MaritalStatus::Married => "married",
+            MaritalStatus::Divorced => "divorced",
+            MaritalStatus::Widowed => "widowed",
         }
     }
 

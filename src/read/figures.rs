@@ -222,7 +222,7 @@ pub async fn rebuild(conn: &mut PgConnection, election_id: i64, facilities: &[i6
                       count(*) filter (where cardinality(x.r) = 0 and x.list is null)::int
                           as unregistered,
                       count(*) filter (where cardinality(x.r) = 0 and x.list is null
-                                       and x.legal_status = 'tahanan')::int
+                                       and x.legal_status = 'detainee')::int
                           as unregistered_detainees
                from (select v.facility_id, v.list, v.legal_status, v.reasons as r
                      from voters_with_reasons v

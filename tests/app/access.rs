@@ -555,7 +555,7 @@ async fn seed(app: &TestApp) {
         sqlx::query(
             "insert into voters (election_id, facility_id, row_key, nik, name, birth_date, sex,
                                  legal_status, home_region_code, ktp_el)
-             select e.id, f.id, 'nik:' || $2, $2, $3, $4::date, $5, 'napi',
+             select e.id, f.id, 'nik:' || $2, $2, $3, $4::date, $5, 'convict',
                     substr($2, 1, 2) || '.' || substr($2, 3, 2) || '.' || substr($2, 5, 2), true
              from elections e, facilities f where f.code = $1",
         )

@@ -105,8 +105,8 @@ async fn add_voters(app: &TestApp, facility: &str, n: i32, from: i32, extra: &st
     sqlx::query(&format!(
         "insert into voters (election_id, facility_id, row_key, nik, name, birth_date, sex,
                              legal_status, marital_status, home_region_code, list, nik_flag)
-         select e.id, f.id, 'r:' || i, nik, 'Warga ' || i, date '1990-01-01', 'L', 'napi',
-                'kawin', '16.74.01', 'dpt', null
+         select e.id, f.id, 'r:' || i, nik, 'Warga ' || i, date '1990-01-01', 'L', 'convict',
+                'married', '16.74.01', 'dpt', null
          from generate_series($2, $2 + $1 - 1) as i,
               lateral (select '167401010190' || lpad(i::text, 4, '0') as nik) x,
               elections e, facilities f
@@ -300,7 +300,7 @@ async fn reconciliation_sorts_every_nik_into_its_group() {
         .execute(&app.db.pool)
         .await
         .unwrap();
-    sqlx::query("update voters set birth_date = '2010-01-01', marital_status = 'belum_kawin' where name = 'Warga 7'")
+    sqlx::query("update voters set birth_date = '2010-01-01', marital_status = 'never_married' where name = 'Warga 7'")
         .execute(&app.db.pool)
         .await
         .unwrap();

@@ -911,7 +911,7 @@ async fn two_saves_of_one_voter_at_once_get_the_forms_message() {
         "insert into voters (election_id, facility_id, row_key, nik, name, birth_date, sex,
                              legal_status)
          select e.id, f.id, 'nik:1674011508900001', '1674011508900001', 'Budi Santoso',
-                '1990-08-15', 'L', 'napi'
+                '1990-08-15', 'L', 'convict'
          from elections e, facilities f where f.code = 'lapas-lubuklinggau'",
     )
     .execute(&mut *other)

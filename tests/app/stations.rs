@@ -32,7 +32,7 @@ async fn add_voters(app: &TestApp, n: i32, home: &str, list: &str, from: i32) {
         "insert into voters (election_id, facility_id, row_key, nik, name, birth_date, sex,
                              legal_status, marital_status, home_region_code, list)
          select e.id, f.id, 'nik:' || nik, nik, 'Pemilih ' || lpad(i::text, 4, '0'),
-                date '1990-01-01', 'L', 'napi', 'kawin', $2, $3
+                date '1990-01-01', 'L', 'convict', 'married', $2, $3
          from generate_series($4, $4 + $1 - 1) as i,
               lateral (select '167401010190' || lpad(i::text, 4, '0') as nik) x,
               elections e, facilities f
