@@ -37,3 +37,12 @@ create or replace function voter_reasons(
              then 'outside_region' end
     ], null)
 $$;
+
+-- Readiness statuses in English too (the form keeps belum / sebagian / siap).
+alter table station_readiness drop constraint station_readiness_status_check;
+update station_readiness set status = case status when 'belum' then 'missing'
+                                                  when 'sebagian' then 'partial'
+                                                  when 'siap' then 'ready'
+                                                  else status end;
+alter table station_readiness add constraint station_readiness_status_check
+    check (status in ('missing', 'partial', 'ready'));

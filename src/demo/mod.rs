@@ -178,7 +178,7 @@ pub async fn load(pool: &PgPool) -> Result<DemoSummary, DemoError> {
     sqlx::query!(
         "insert into station_readiness (station_id, item_id, status, actor)
          select s.id, i.id,
-                case when i.position <= 2 + s.tps_number % 9 then 'siap' else 'sebagian' end,
+                case when i.position <= 2 + s.tps_number % 9 then 'ready' else 'partial' end,
                 'demo'
          from stations s
          join facilities f on f.id = s.facility_id and f.province_code = '16'

@@ -522,10 +522,10 @@ pub async fn load(pool: &PgPool) -> Result<DemoSummary, DemoError> {
     sqlx::query!(
         "insert into station_readiness (station_id, item_id, status, actor)
          select s.id, i.id,
-                case when abs(hashtext(s.id::text)) % 3 = 0 then 'siap'
-                     when abs(hashtext(s.id::text || '-' || i.id::text)) % 10 < 7 then 'siap'
-                     when abs(hashtext(i.id::text || '-' || s.id::text)) % 2 = 0 then 'sebagian'
-                     else 'belum' end,
+                case when abs(hashtext(s.id::text)) % 3 = 0 then 'ready'
+                     when abs(hashtext(s.id::text || '-' || i.id::text)) % 10 < 7 then 'ready'
+                     when abs(hashtext(i.id::text || '-' || s.id::text)) % 2 = 0 then 'partial'
+                     else 'missing' end,
                 'demo'
          from stations s join readiness_items i on i.election_id = s.election_id
          where s.election_id = $1 and i.auto is null",

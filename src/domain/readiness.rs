@@ -3,36 +3,49 @@
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Status {
-    Belum,
-    Sebagian,
-    Siap,
+    /// `belum` on the form.
+    Missing,
+    /// `sebagian` on the form.
+    Partial,
+    /// `siap` on the form.
+    Ready,
 }
 
 impl Status {
-    pub const ALL: [Status; 3] = [Status::Belum, Status::Sebagian, Status::Siap];
+    pub const ALL: [Status; 3] = [Status::Missing, Status::Partial, Status::Ready];
 
-    pub fn parse(s: &str) -> Option<Status> {
-        match s {
-            "belum" => Some(Status::Belum),
-            "sebagian" => Some(Status::Sebagian),
-            "siap" => Some(Status::Siap),
-            _ => None,
+    /// The value a form sends (`status_{item}`): `belum`, `sebagian`, `siap`.
+    pub fn from_form(s: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|st| st.form_value() == s)
+    }
+
+    pub fn form_value(self) -> &'static str {
+        match self {
+            Status::Missing => "belum",
+            Status::Partial => "sebagian",
+            Status::Ready => "siap",
         }
     }
 
+    /// The database value (`station_readiness.status`).
+    pub fn from_db(s: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+
+    /// The database value: `missing`, `partial`, `ready`.
     pub fn as_str(self) -> &'static str {
         match self {
-            Status::Belum => "belum",
-            Status::Sebagian => "sebagian",
-            Status::Siap => "siap",
+            Status::Missing => "missing",
+            Status::Partial => "partial",
+            Status::Ready => "ready",
         }
     }
 
     pub fn label(self) -> &'static str {
         match self {
-            Status::Belum => "Belum",
-            Status::Sebagian => "Sebagian",
-            Status::Siap => "Siap",
+            Status::Missing => "Belum",
+            Status::Partial => "Sebagian",
+            Status::Ready => "Siap",
         }
     }
 }
@@ -58,9 +71,9 @@ impl Auto {
 
 pub fn location_status(has_location: bool) -> Status {
     if has_location {
-        Status::Siap
+        Status::Ready
     } else {
-        Status::Belum
+        Status::Missing
     }
 }
 
@@ -68,11 +81,11 @@ pub fn location_status(has_location: bool) -> Status {
 pub fn ballots_status(per_type: &[(i64, i64)]) -> Status {
     let needed: i64 = per_type.iter().map(|(n, _)| n).sum();
     if needed > 0 && per_type.iter().all(|(n, r)| r >= n) {
-        Status::Siap
+        Status::Ready
     } else if per_type.iter().any(|(_, r)| *r > 0) {
-        Status::Sebagian
+        Status::Partial
     } else {
-        Status::Belum
+        Status::Missing
     }
 }
 
@@ -80,7 +93,7 @@ pub fn ballots_status(per_type: &[(i64, i64)]) -> Status {
 pub fn is_ready(items: &[(bool, Status)]) -> bool {
     items
         .iter()
-        .all(|(required, status)| !required || *status == Status::Siap)
+        .all(|(required, status)| !required || *status == Status::Ready)
 }
 
 #[cfg(test)]
@@ -89,16 +102,16 @@ mod tests {
 
     #[test]
     fn ready_needs_every_required_item() {
-        assert!(is_ready(&[(true, Status::Siap), (false, Status::Belum)]));
-        assert!(!is_ready(&[(true, Status::Siap), (true, Status::Sebagian)]));
+        assert!(is_ready(&[(true, Status::Ready), (false, Status::Missing)]));
+        assert!(!is_ready(&[(true, Status::Ready), (true, Status::Partial)]));
         assert!(is_ready(&[]));
     }
 
     #[test]
     fn ballots_are_ready_when_every_type_arrived() {
-        assert_eq!(ballots_status(&[(10, 10), (5, 6)]), Status::Siap);
-        assert_eq!(ballots_status(&[(10, 10), (5, 4)]), Status::Sebagian);
-        assert_eq!(ballots_status(&[(10, 0), (5, 0)]), Status::Belum);
-        assert_eq!(ballots_status(&[(0, 0)]), Status::Belum);
+        assert_eq!(ballots_status(&[(10, 10), (5, 6)]), Status::Ready);
+        assert_eq!(ballots_status(&[(10, 10), (5, 4)]), Status::Partial);
+        assert_eq!(ballots_status(&[(10, 0), (5, 0)]), Status::Missing);
+        assert_eq!(ballots_status(&[(0, 0)]), Status::Missing);
     }
 }

@@ -58,7 +58,7 @@ fn item_changes(s: &StationSummary, form: &Fields) -> Result<Vec<ItemChange>, St
         let Some(raw) = form.get(&format!("status_{}", i.item_id)) else {
             continue;
         };
-        let status = Status::parse(raw)
+        let status = Status::from_form(raw)
             .ok_or_else(|| format!("Status \"{}\" untuk {} tidak dikenal.", raw, i.label))?;
         let note = form
             .get(&format!("catatan_{}", i.item_id))

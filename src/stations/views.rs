@@ -54,7 +54,7 @@ impl From<&ItemState> for ItemView {
             label: i.label.clone(),
             required: i.required,
             auto: i.auto.is_some(),
-            status: i.status.as_str(),
+            status: i.status.form_value(),
             status_label: i.status.label(),
             note: i.note.clone(),
             who: match (&i.actor, i.updated_at) {

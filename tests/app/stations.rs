@@ -303,7 +303,8 @@ async fn a_stale_tps_form_is_refused_with_409_and_nothing_is_lost() {
     .unwrap();
     assert_eq!(
         (location.as_str(), status.as_str()),
-        ("16.74.01.1001", "siap")
+        ("16.74.01.1001", "ready"),
+        "stored in English; the form sent `siap`"
     );
 }
 

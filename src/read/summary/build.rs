@@ -126,8 +126,8 @@ impl Lookup {
                     Some(Auto::Location) => readiness::location_status(s.location_code.is_some()),
                     Some(Auto::Ballots) => readiness::ballots_status(per_type),
                     None => set
-                        .and_then(|x| Status::parse(&x.status))
-                        .unwrap_or(Status::Belum),
+                        .and_then(|x| Status::from_db(&x.status))
+                        .unwrap_or(Status::Missing),
                 };
                 ItemState {
                     item_id: i.id,

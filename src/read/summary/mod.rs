@@ -112,7 +112,7 @@ impl StationSummary {
     pub fn ready_items(&self) -> usize {
         self.items
             .iter()
-            .filter(|i| i.status == Status::Siap)
+            .filter(|i| i.status == Status::Ready)
             .count()
     }
 
@@ -126,7 +126,7 @@ impl StationSummary {
     pub fn missing(&self) -> impl Iterator<Item = &ItemState> {
         self.items
             .iter()
-            .filter(|i| i.required && i.status != Status::Siap)
+            .filter(|i| i.required && i.status != Status::Ready)
     }
 
     pub fn ballot(&self, t: BallotType) -> Option<&BallotLine> {
