@@ -111,6 +111,15 @@ impl VoterList {
         }
     }
 
+    /// `DPT`, `DPTb`, `DPK`: as KPU writes them on forms and prints.
+    pub fn label(self) -> &'static str {
+        match self {
+            VoterList::Dpt => "DPT",
+            VoterList::Dptb => "DPTb",
+            VoterList::Dpk => "DPK",
+        }
+    }
+
     /// `DPT`, `DPTB`, `DPK`: the file's and the pages' spelling.
     pub fn file_value(self) -> &'static str {
         match self {

@@ -5,6 +5,7 @@ use sqlx::PgPool;
 
 use crate::domain::ballots;
 use crate::domain::privacy::mask_nik;
+use crate::domain::voter::VoterList;
 use crate::http::AppState;
 use crate::http::error::{AppError, Result};
 use crate::read::places::Place;
@@ -55,7 +56,8 @@ pub struct VoterLine {
 /// The eligible voters placed on `s`, by name, with their ballots.
 pub async fn voters_on(pool: &PgPool, rules: &Rules, s: &StationSummary) -> Result<Vec<VoterLine>> {
     let rows = sqlx::query!(
-        r#"select v.id as "id!", v.name as "name!", v.nik, v.list, v.home_region_code,
+        r#"select v.id as "id!", v.name as "name!", v.nik, v.list as "list: VoterList",
+                  v.home_region_code,
                   v.home_from_nik as "home_from_nik!", v.placed_manually as "placed_manually!"
            from voters_with_reasons v
            where v.station_id = $1 and v.status = 'active' and cardinality(v.reasons) = 0
@@ -87,10 +89,7 @@ pub async fn voters_on(pool: &PgPool, rules: &Rules, s: &StationSummary) -> Resu
                 order: i + 1,
                 name: v.name,
                 nik: v.nik.as_deref().map_or_else(|| "—".to_owned(), mask_nik),
-                list: v
-                    .list
-                    .map(|l| l.to_uppercase().replace("DPTB", "DPTb"))
-                    .unwrap_or_default(),
+                list: v.list.map(VoterList::label).unwrap_or_default().to_owned(),
                 ballots: e
                     .ballots
                     .iter()

@@ -1,6 +1,7 @@
 //! From the rows of the summary queries to [`StationSummary`]s: each voter's ballots
 //! counted per TPS, ballots needed against received, each checklist item's status. Pure.
 
+use crate::domain::voter::VoterList;
 use std::collections::HashMap;
 
 use super::queries::{ItemRow, ReceivedRow, StationRow, StatusRow, VoterRow};
@@ -32,11 +33,11 @@ pub fn tally(
     for v in voters {
         let t = tallies.entry(v.station_id).or_default();
         t.voters += 1;
-        match v.list.as_deref() {
-            Some("dpt") => t.lists[0] += 1,
-            Some("dptb") => t.lists[1] += 1,
-            Some("dpk") => t.lists[2] += 1,
-            _ => {}
+        match v.list {
+            Some(VoterList::Dpt) => t.lists[0] += 1,
+            Some(VoterList::Dptb) => t.lists[1] += 1,
+            Some(VoterList::Dpk) => t.lists[2] += 1,
+            None => {}
         }
         // An address taken from the NIK is where the NIK was issued, not where the voter
         // lives: it decides nothing beyond the president's ballot.

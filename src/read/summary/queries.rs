@@ -4,6 +4,7 @@ use sqlx::PgConnection;
 use time::OffsetDateTime;
 
 use super::Filter;
+use crate::domain::voter::VoterList;
 
 pub struct StationRow {
     pub id: i64,
@@ -50,14 +51,14 @@ pub struct VoterRow {
     pub station_id: i64,
     pub home_region_code: Option<String>,
     pub home_from_nik: bool,
-    pub list: Option<String>,
+    pub list: Option<VoterList>,
 }
 
 pub async fn eligible_voters(conn: &mut PgConnection, ids: &[i64]) -> sqlx::Result<Vec<VoterRow>> {
     sqlx::query_as!(
         VoterRow,
         r#"select v.station_id as "station_id!", v.home_region_code,
-                  v.home_from_nik as "home_from_nik!", v.list
+                  v.home_from_nik as "home_from_nik!", v.list as "list: VoterList"
            from voters_with_reasons v
            where v.station_id = any($1) and v.status = 'active' and cardinality(v.reasons) = 0"#,
         ids
