@@ -100,15 +100,6 @@ impl CurrentUser {
         }
     }
 
-    /// 403 unless the user has one of `roles` (call after the scope check, which is a 404).
-    pub fn require(&self, roles: &[Role]) -> Result<()> {
-        if roles.contains(&self.role) {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden)
-        }
-    }
-
     /// How this user sees the NIKs of `facility_id`'s roll (the one masking rule).
     pub fn nik_view(&self, facility_id: i64) -> NikView {
         NikView::for_viewer(self.role, &self.scope, facility_id)

@@ -28,7 +28,7 @@ async fn render(state: &AppState, scope: AtFacility, message: Option<String>) ->
     let (arrivals, departures) = pending_items(&scope.user, &scope.place, rows);
     Ok(TransfersPage {
         layout: scope.user.layout(),
-        can_decide: true,
+        can_decide: scope.may(Action::DecideTransfer),
         can_withdraw: scope.may(Action::WriteRoll),
         arrivals,
         departures,

@@ -7,13 +7,11 @@ use std::collections::{BTreeSet, VecDeque};
 use std::io::Cursor;
 
 use calamine::{Reader, Xlsx};
-use loksus::db::audit::Actor;
 use loksus::domain::access::Role;
-use loksus::rolls::import::{self, Mode, Options};
+use loksus::rolls::import::{Mode, Options};
 use reqwest::StatusCode;
-use time::macros::date;
 
-use crate::helpers::{Browser, TestApp};
+use crate::helpers::{Browser, TestApp, import_roll, roll_file};
 
 const HEADER: &str = "nik,nama,tanggal_lahir,jenis_kelamin,status,daftar,ktp_el";
 
@@ -61,25 +59,8 @@ fn all_niks() -> Vec<&'static str> {
 
 async fn seed(app: &TestApp) {
     for (facility, rows) in ROLLS {
-        let roll = loksus::read::places::facility(&app.db.pool, facility, None)
-            .await
-            .unwrap()
-            .unwrap();
-        let mut content = String::from(HEADER);
-        for r in rows {
-            content.push('\n');
-            content.push_str(r);
-        }
-        let report = import::import(
-            &app.db.pool,
-            &roll,
-            content.as_bytes(),
-            Options::new(Mode::Upsert),
-            &Actor::command_line(),
-            date!(2026 - 11 - 28),
-        )
-        .await
-        .unwrap();
+        let content = roll_file(HEADER, rows);
+        let report = import_roll(&app.db, facility, &content, Options::new(Mode::Upsert)).await;
         assert!(report.written);
     }
     let admin = app.admin().await;

@@ -399,3 +399,38 @@ pub async fn second_server(app: &TestApp) -> SecondServer {
         _shutdown: tx,
     }
 }
+
+/// Imports `content` (a roll file) into `facility`'s roll for the latest election, as the
+/// command line's operator would, judged on 28 November 2026.
+pub async fn import_roll(
+    db: &TestDb,
+    facility: &str,
+    content: &str,
+    options: loksus::rolls::import::Options,
+) -> loksus::rolls::import::Report {
+    let roll = loksus::read::places::facility(&db.pool, facility, None)
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("no facility {facility}"));
+    loksus::rolls::import::import(
+        &db.pool,
+        &roll,
+        content.as_bytes(),
+        options,
+        &Actor::command_line(),
+        time::macros::date!(2026 - 11 - 28),
+    )
+    .await
+    .unwrap()
+}
+
+/// A roll file: `header`, then `rows`, one per line.
+pub fn roll_file(header: &str, rows: &[&str]) -> String {
+    let mut s = String::from(header);
+    for r in rows {
+        s.push('\n');
+        s.push_str(r);
+    }
+    s.push('\n');
+    s
+}

@@ -1,10 +1,9 @@
 //! Voter rolls: import semantics, eligibility in SQL against the pure rule, and the pages.
 
-use loksus::db::audit::Actor;
 use loksus::domain::access::Role;
 use loksus::domain::eligibility::{self, Facts, Rule};
 use loksus::domain::roll_file as parse;
-use loksus::rolls::import::{self, Mode, Options, Report, Transfers};
+use loksus::rolls::import::{Mode, Options, Report, Transfers};
 use reqwest::StatusCode;
 use time::macros::date;
 
@@ -16,13 +15,7 @@ const SITI: &str = "1674015203950002,Siti Aminah,12-03-1995,P,TAHANAN,BELUM KAWI
 const ANDI: &str = "1671010101000003,Andi Wijaya,2000-01-01,L,NAPI,,,,,";
 
 fn file(rows: &[&str]) -> String {
-    let mut s = String::from(HEADER);
-    for r in rows {
-        s.push('\n');
-        s.push_str(r);
-    }
-    s.push('\n');
-    s
+    crate::helpers::roll_file(HEADER, rows)
 }
 
 fn opts() -> Options {
@@ -30,20 +23,7 @@ fn opts() -> Options {
 }
 
 async fn import_into(db: &TestDb, facility: &str, content: &str, o: Options) -> Report {
-    let roll = loksus::read::places::facility(&db.pool, facility, None)
-        .await
-        .unwrap()
-        .unwrap();
-    import::import(
-        &db.pool,
-        &roll,
-        content.as_bytes(),
-        o,
-        &Actor::command_line(),
-        date!(2026 - 11 - 28),
-    )
-    .await
-    .unwrap()
+    crate::helpers::import_roll(db, facility, content, o).await
 }
 
 async fn demo_db() -> TestDb {

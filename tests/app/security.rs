@@ -6,12 +6,11 @@
 use loksus::db::audit::Actor;
 use loksus::domain::access::Role;
 use loksus::rolls;
-use loksus::rolls::import::{self, Mode, Options};
+use loksus::rolls::import::{Mode, Options};
 use loksus::users::{self, NewUser, UserError};
 use reqwest::StatusCode;
-use time::macros::date;
 
-use crate::helpers::{Browser, TestApp, TestDb};
+use crate::helpers::{Browser, TestApp, TestDb, import_roll, roll_file};
 
 const HEADER: &str = "nik,nama,tanggal_lahir,jenis_kelamin,status,daftar,ktp_el";
 const BUDI_NIK: &str = "1674011508900001";
@@ -20,31 +19,12 @@ const SITI_NIK: &str = "1674015203950002";
 const SITI: &str = "1674015203950002,Siti Aminah,12-03-1995,P,TAHANAN,DPT,N";
 
 fn file(rows: &[&str]) -> String {
-    let mut s = String::from(HEADER);
-    for r in rows {
-        s.push('\n');
-        s.push_str(r);
-    }
-    s.push('\n');
-    s
+    roll_file(HEADER, rows)
 }
 
 /// Loads `rows` into `facility`'s roll as the operator's command line would.
 async fn seed(db: &TestDb, facility: &str, rows: &[&str]) {
-    let roll = loksus::read::places::facility(&db.pool, facility, None)
-        .await
-        .unwrap()
-        .unwrap();
-    let report = import::import(
-        &db.pool,
-        &roll,
-        file(rows).as_bytes(),
-        Options::new(Mode::Upsert),
-        &Actor::command_line(),
-        date!(2026 - 11 - 28),
-    )
-    .await
-    .unwrap();
+    let report = import_roll(db, facility, &file(rows), Options::new(Mode::Upsert)).await;
     assert!(report.written, "{:?}", report.errors);
 }
 

@@ -123,10 +123,11 @@ async fn write(
         .map(|c| (c.id, c))
         .collect();
     refuse_conflicts(&edits, &current, form)?;
-    for e in &edits {
-        let Some(c) = current.get(&e.id) else {
-            continue; // not reached: a missing TPS is a conflict above
-        };
+    // Every edited TPS is in `current`: a missing one was refused as a conflict above.
+    for (e, c) in edits
+        .iter()
+        .filter_map(|e| current.get(&e.id).map(|c| (e, c)))
+    {
         queries::set_counts(&mut tx, e.id, e.values).await?;
         audit::record(
             &mut tx,
