@@ -5,7 +5,6 @@ use serde::Deserialize;
 
 use crate::domain::roll_file::{Column, Header, VoterRow, parse_row};
 use crate::domain::voter::MaritalStatus;
-use crate::rolls::queries::voters::Stored;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct VoterForm {
@@ -54,7 +53,7 @@ impl VoterForm {
     }
 
     /// The form filled with a stored voter.
-    pub fn of(v: Stored) -> VoterForm {
+    pub fn of(v: VoterRow) -> VoterForm {
         VoterForm {
             nik: v.nik.unwrap_or_default(),
             nama: v.name,

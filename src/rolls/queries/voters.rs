@@ -6,32 +6,14 @@ use sqlx::{PgConnection, PgPool};
 use time::Date;
 
 use crate::domain::roll_file::VoterRow;
-use crate::domain::voter::{LegalStatus, MaritalStatus, Sex, VoterList};
+use crate::domain::voter::{LegalStatus, MaritalStatus, NikFlag, Sex, VoterList};
 use crate::read::places::Place;
 
-/// An active voter as the edit form shows it.
-pub struct Stored {
-    pub nik: Option<String>,
-    pub name: String,
-    pub birth_date: Date,
-    pub sex: Sex,
-    pub legal_status: LegalStatus,
-    pub marital_status: MaritalStatus,
-    pub home_region_code: Option<String>,
-    pub home_from_nik: bool,
-    pub rights_revoked: bool,
-    pub release_date: Option<Date>,
-    pub list: Option<VoterList>,
-    pub birth_place: Option<String>,
-    pub registration_no: Option<String>,
-    pub disability: Option<String>,
-    pub ktp_el: Option<bool>,
-}
-
-pub async fn active(pool: &PgPool, place: &Place, id: i64) -> sqlx::Result<Option<Stored>> {
+/// An active voter of the place, as the edit form shows it.
+pub async fn active(pool: &PgPool, place: &Place, id: i64) -> sqlx::Result<Option<VoterRow>> {
     sqlx::query_as!(
-        Stored,
-        r#"select nik, name, birth_date, sex as "sex: Sex", legal_status as "legal_status: LegalStatus",
+        VoterRow,
+        r#"select nik, nik_flag as "flag: NikFlag", name, birth_date, sex as "sex: Sex", legal_status as "legal_status: LegalStatus",
                   marital_status as "marital_status: MaritalStatus", home_region_code,
                   home_from_nik, rights_revoked, release_date, list as "list: VoterList",
                   birth_place, registration_no, disability, ktp_el
