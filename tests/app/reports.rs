@@ -521,3 +521,35 @@ async fn export_summary_writes_csv_and_xlsx() {
     );
     assert_eq!(sheet.height(), 45, "header and 44 facilities");
 }
+
+#[tokio::test]
+async fn the_countdown_counts_unregistered_voters_and_detainees_by_the_rule() {
+    let app = TestApp::spawn_with_demo().await;
+    let header = "nik,nama,tanggal_lahir,jenis_kelamin,status,daftar";
+    let rows = [
+        // Detainees who may vote and are on no list: they count for H-7 (2).
+        "1674011508900001,Budi,1990-08-15,L,TAHANAN,",
+        "1674015203950002,Siti,12-03-1995,P,TAHANAN,",
+        // A convict on no list counts for H-30 only.
+        "1671010101000003,Andi,2000-01-01,L,NAPI,",
+        // A detainee already on the DPT, and a 16-year-old unmarried detainee (may not vote).
+        "1674010101800013,Cahyo,1980-01-01,L,TAHANAN,DPT",
+        "1674010101100014,Anak,2010-01-01,L,TAHANAN,",
+    ];
+    let report = crate::helpers::import_roll(
+        &app.db,
+        "lapas-lubuklinggau",
+        &crate::helpers::roll_file(header, &rows),
+        loksus::rolls::import::Options::new(loksus::rolls::import::Mode::Upsert),
+    )
+    .await;
+    assert!(report.written, "{:?}", report.errors);
+    let admin = app.admin().await;
+    let (_, page) = admin.get("/").await;
+    // By the rule: 17 or older (or ever married), NIK valid, on no list.
+    assert!(
+        page.contains("3 WBP dapat memilih tetapi belum ada di DPT/DPTb/DPK"),
+        "{page}"
+    );
+    assert!(page.contains("2 tahanan dapat memilih tetapi belum terdaftar"));
+}
