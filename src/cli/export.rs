@@ -1,4 +1,4 @@
-//! `loksus export stations` and `loksus export summary`.
+//! `loksus export stations`, `loksus export summary` and `loksus export ballots`.
 
 use std::path::PathBuf;
 
@@ -40,10 +40,32 @@ pub enum ExportCommand {
         #[arg(long)]
         output: Option<PathBuf>,
     },
+    /// One row per voter placed on a TPS of the facility: which ballots they receive there
+    /// (yes / no / unknown; empty where the ballot does not exist at that TPS).
+    Ballots {
+        /// Facility code, e.g. lapas-lubuklinggau.
+        #[arg(long)]
+        facility: String,
+        /// Election slug (default: the latest election by voting day).
+        #[arg(long)]
+        election: Option<String>,
+        /// Output format.
+        #[arg(long, value_parser = ["csv"])]
+        format: String,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
 }
 
 pub(super) async fn run(db: &Database, command: ExportCommand) -> anyhow::Result<()> {
     let (what, election, province, format, output) = match command {
+        ExportCommand::Ballots {
+            facility,
+            election,
+            output,
+            ..
+        } => return ballots(db, &facility, election.as_deref(), output.as_deref()).await,
         ExportCommand::Stations {
             election,
             province,
@@ -82,6 +104,23 @@ pub(super) async fn run(db: &Database, command: ExportCommand) -> anyhow::Result
         "facilities"
     };
     eprintln!("{rows} {unit} exported ({})", election.slug);
+    Ok(())
+}
+
+async fn ballots(
+    db: &Database,
+    facility: &str,
+    election: Option<&str>,
+    output: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    let place = super::place_or_usage_error(db, facility, election).await?;
+    let mut bytes = Vec::new();
+    let rows = stations::export::write_ballots_csv(&db.pool, &place, &mut bytes).await?;
+    write_output(output, &bytes)?;
+    eprintln!(
+        "{rows} voters exported ({}, {})",
+        place.facility_code, place.election.slug
+    );
     Ok(())
 }
 

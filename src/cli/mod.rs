@@ -8,6 +8,7 @@ mod export;
 mod reconcile;
 mod roll;
 mod serve;
+mod stations;
 mod user;
 
 use std::path::PathBuf;
@@ -21,6 +22,7 @@ pub use demo::DemoCommand;
 pub use export::ExportCommand;
 pub use roll::RollCommand;
 pub use serve::{ServeArgs, shutdown_signal};
+pub use stations::DapilsCommand;
 pub use user::UserCommand;
 
 #[derive(Debug, Parser)]
@@ -82,6 +84,21 @@ pub enum Command {
         #[arg(long)]
         election: Option<String>,
     },
+    /// Place the eligible voters of a facility's roll on its TPS (the facility page's
+    /// "Alokasikan"); prints how many voters were placed and moved.
+    Allocate {
+        /// Facility code, e.g. lapas-lubuklinggau.
+        #[arg(long)]
+        facility: String,
+        /// Election slug (default: the latest election by voting day).
+        #[arg(long)]
+        election: Option<String>,
+    },
+    /// Electoral districts (dapils) of an election.
+    Dapils {
+        #[command(subcommand)]
+        command: DapilsCommand,
+    },
     /// Delete the file content of roll uploads abandoned for 24 hours (the server also does
     /// this every hour); prints how many.
     Purge,
@@ -90,6 +107,18 @@ pub enum Command {
         #[command(subcommand)]
         command: ExportCommand,
     },
+}
+
+/// The facility and election a command is about; a usage error when either is unknown.
+async fn place_or_usage_error(
+    db: &Database,
+    facility: &str,
+    election: Option<&str>,
+) -> anyhow::Result<crate::read::places::Place> {
+    crate::read::places::facility(&db.pool, facility, election)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .ok_or_else(|| UsageError(format!("unknown facility {facility} or election")).into())
 }
 
 /// A command-line mistake (unknown facility, unreadable file): exit status 2.
@@ -134,6 +163,10 @@ impl Cli {
             Command::User { command } => user::run(&db, command).await,
             Command::Roll { command } => roll::run(&db, command).await,
             Command::Export { command } => export::run(&db, command).await,
+            Command::Allocate { facility, election } => {
+                stations::allocate(&db, &facility, election.as_deref()).await
+            }
+            Command::Dapils { command } => stations::run(&db, command).await,
             Command::Purge => match rolls::purge_uploads(&db.pool).await {
                 Ok(n) => {
                     println!("purged {n} abandoned uploads");

@@ -10,10 +10,7 @@ pub(super) async fn run(
     facility: &str,
     election: Option<&str>,
 ) -> anyhow::Result<()> {
-    let roll = crate::read::places::facility(&db.pool, facility, election)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?
-        .ok_or_else(|| UsageError(format!("unknown facility {facility} or election")))?;
+    let roll = super::place_or_usage_error(db, facility, election).await?;
     let content = std::fs::read(file)
         .map_err(|e| UsageError(format!("cannot open {}: {e}", file.display())))?;
     let entries = match crate::reconcile::list::parse(&content) {

@@ -1,15 +1,17 @@
-//! Which ballots a voter receives at a TPS (pindah memilih, PKPU 7/2022 Pasal 116(4)), and how
-//! many ballots a TPS needs. Pure rules: plain values in, plain values out.
+//! Which ballots exist at a TPS, which ones a voter receives there (pindah memilih, PKPU
+//! 7/2022 Pasal 116(4), UU 7/2017 Pasal 348(4)), and how many ballots a TPS needs. Pure
+//! rules: plain values in, plain values out.
 //!
 //! The voter's home region (from the KTP-el address, dotted Kemendagri code, kecamatan or
-//! desa level) is compared with the TPS location (a desa code):
-//! PPWP always; DPD and Gubernur in the same province; DPR and DPRD Provinsi in the same
-//! dapil (sets of kab/kota); DPRD Kab/Kota in the same dapil (sets of kecamatan);
+//! desa level) is compared with the TPS location (a desa code): PPWP always; DPD and
+//! Gubernur in the same province; DPR, DPRD Provinsi and DPRD Kab/Kota in the same dapil
+//! (areas at any level, the most specific one containing an address decides);
 //! Bupati/Walikota in the same kab/kota. Where a decision needs a dapil that is not loaded,
-//! the ballot is withheld and counted as uncertain, never guessed. DKI Jakarta elects no
-//! DPRD Kab/Kota (its kota are administrative, UU 29/2007), so its TPS have no such ballot.
+//! the ballot is withheld and counted as uncertain, never guessed.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+
+use crate::domain::eligibility::within;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BallotType {
@@ -140,20 +142,35 @@ impl Contest {
         }
     }
 
-    /// Length of the dotted region codes a dapil of this contest is made of: kab/kota
-    /// (`16.74`) or kecamatan (`16.74.01`).
-    pub fn region_len(self) -> usize {
+    /// Length of the code of the region a dapil of this contest never crosses: the province
+    /// (`16`) for DPR and DPRD Provinsi, the kab/kota (`16.73`) for DPRD Kab/Kota.
+    pub fn boundary_len(self) -> usize {
         match self {
-            Contest::Dpr | Contest::DprdProv => 5,
-            Contest::DprdKabkota => 8,
+            Contest::Dpr | Contest::DprdProv => 2,
+            Contest::DprdKabkota => 5,
         }
     }
 }
 
-/// The dapil each region lies in, per contest (reference data of one election).
+/// The dotted codes of the regions containing `code`, from the largest (the province) to
+/// `code` itself: `16.73.01` gives `16`, `16.73`, `16.73.01`.
+pub fn regions_containing(code: &str) -> impl Iterator<Item = &str> {
+    [2, 5, 8, 13]
+        .into_iter()
+        .filter(move |&len| len <= code.len())
+        .map(move |len| &code[..len])
+}
+
+/// The areas of each dapil, per contest (reference data of one election). An area is a
+/// region at any level (UU 7/2017 Pasal 189(1), 192(1)): Jakarta Timur may belong to one
+/// DPRD Provinsi dapil except for some of its kecamatan, which belong to another. The most
+/// specific area containing an address decides.
 #[derive(Debug, Default, Clone)]
 pub struct Dapils {
-    map: HashMap<(Contest, String), String>,
+    areas: HashMap<(Contest, String), String>,
+    /// Regions with a smaller area inside them: an address known only to this precision may
+    /// lie in more than one dapil.
+    split: HashSet<(Contest, String)>,
 }
 
 impl Dapils {
@@ -163,13 +180,26 @@ impl Dapils {
         region: impl Into<String>,
         dapil: impl Into<String>,
     ) {
-        self.map.insert((contest, region.into()), dapil.into());
+        let region = region.into();
+        for outer in regions_containing(&region).filter(|r| r.len() < region.len()) {
+            self.split.insert((contest, outer.to_owned()));
+        }
+        self.areas.insert((contest, region), dapil.into());
     }
 
-    pub fn of(&self, contest: Contest, region: &str) -> Option<&str> {
-        self.map
-            .get(&(contest, region.to_owned()))
-            .map(String::as_str)
+    /// The dapil of `contest` an address lies in; `None` when no area contains it or the
+    /// address is too coarse to tell (its region is split between dapils).
+    pub fn of(&self, contest: Contest, address: &str) -> Option<&str> {
+        if self.split.contains(&(contest, address.to_owned())) {
+            return None;
+        }
+        let mut found = None;
+        for region in regions_containing(address) {
+            if let Some(d) = self.areas.get(&(contest, region.to_owned())) {
+                found = Some(d.as_str());
+            }
+        }
+        found
     }
 }
 
@@ -185,28 +215,26 @@ fn prefix(code: &str, len: usize) -> Option<&str> {
     code.get(..len).filter(|_| code.len() >= len)
 }
 
-/// Whether two regions lie in the same dapil of `contest`: `Some(true/false)` when certain,
-/// `None` when a dapil needed for the answer is missing.
+/// Whether two addresses lie in the same dapil of `contest`: `Some(true/false)` when
+/// certain, `None` when the dapils loaded cannot tell.
 fn same_dapil(contest: Contest, home: &str, tps: &str, dapils: &Dapils) -> Option<bool> {
-    let len = contest.region_len();
-    let (h, t) = (prefix(home, len)?, prefix(tps, len)?);
-    if h == t {
-        return Some(true);
-    }
-    // Dapils never cross the boundary above them (province for DPR and DPRD Provinsi,
-    // kab/kota for DPRD Kab/Kota).
-    let outer = if len == 5 { 2 } else { 5 };
-    if h[..outer] != t[..outer] {
+    let outer = contest.boundary_len();
+    if prefix(home, outer)? != prefix(tps, outer)? {
         return Some(false);
     }
-    match (dapils.of(contest, h), dapils.of(contest, t)) {
+    // One desa lies in one dapil, whatever the dapils loaded.
+    if home == tps && home.len() == 13 {
+        return Some(true);
+    }
+    match (dapils.of(contest, home), dapils.of(contest, tps)) {
         (Some(a), Some(b)) => Some(a == b),
         _ => None,
     }
 }
 
-/// The ballots of `types` a voter from `home` receives at a TPS standing in `tps`. `home` is
-/// `None` when the voter's address is unknown; `tps` is `None` when the TPS has no location.
+/// The ballots of `types` (the types that exist at the TPS, see [`types_at`]) a voter from
+/// `home` receives at a TPS standing in `tps`. `home` is `None` when the voter's address is
+/// unknown; `tps` is `None` when the TPS has no location.
 pub fn entitlement(
     types: &[BallotType],
     home: Option<&str>,
@@ -224,8 +252,6 @@ pub fn entitlement(
                 }
                 BallotType::Dpr => same_dapil(Contest::Dpr, h, l, dapils),
                 BallotType::DprdProv => same_dapil(Contest::DprdProv, h, l, dapils),
-                // DKI Jakarta's kota are administrative: no DPRD Kab/Kota is elected there.
-                BallotType::DprdKabkota if l.starts_with("31.") => Some(false),
                 BallotType::DprdKabkota => same_dapil(Contest::DprdKabkota, h, l, dapils),
                 BallotType::Ppwp => Some(true),
             },
@@ -240,29 +266,139 @@ pub fn entitlement(
     e
 }
 
+/// The ballots a voter receives at the TPS they are placed on: a voter on that TPS's DPT
+/// receives every ballot of the TPS (KPU registered them there); a DPTb or DPK voter (or one
+/// on no list yet) only those [`entitlement`] allows.
+pub fn entitlement_on(
+    on_dpt: bool,
+    types: &[BallotType],
+    home: Option<&str>,
+    tps: Option<&str>,
+    dapils: &Dapils,
+) -> Entitlement {
+    if on_dpt {
+        return Entitlement {
+            ballots: types.iter().copied().collect(),
+            uncertain: BallotSet::default(),
+        };
+    }
+    entitlement(types, home, tps, dapils)
+}
+
+/// The ballot types of an election that exist at a TPS standing in `place` (its location,
+/// or the facility's kab/kota when the location is not set). DKI Jakarta elects no DPRD
+/// Kab/Kota (its kota are administrative, UU 29/2007). A Pilkada ballot exists only where
+/// one of its `contests` (ballot type, province or kab/kota code) covers the place; a type
+/// without any contest loaded is taken to exist everywhere.
+pub fn types_at(
+    types: &[BallotType],
+    contests: &[(BallotType, String)],
+    place: Option<&str>,
+) -> Vec<BallotType> {
+    types
+        .iter()
+        .copied()
+        .filter(|&t| match (t, place) {
+            (_, None) => true,
+            (BallotType::DprdKabkota, Some(p)) => !within(p, "31"),
+            (BallotType::Gubernur | BallotType::BupatiWalikota, Some(p)) => {
+                let mut areas = contests.iter().filter(|(c, _)| *c == t).peekable();
+                areas.peek().is_none() || areas.any(|(_, area)| within(p, area))
+            }
+            _ => true,
+        })
+        .collect()
+}
+
 /// Reserve ballots per type: `basis_points` hundredths of a percent of the TPS's DPT,
 /// rounded up (2% of 150 = 3; 2% of 151 = 3.02 → 4).
 pub fn reserve(dpt: i64, basis_points: i64) -> i64 {
     (dpt.max(0) * basis_points.max(0) + 9_999) / 10_000
 }
 
-/// Ballots a TPS needs per type: its voters' entitlements counted, plus the reserve on the
-/// TPS's DPT, for each of the election's `types` in order.
-pub fn needed(
+/// The voters of a TPS on each list: KPU's official counts, or the roll's.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub dpt: i64,
+    pub dptb: i64,
+    pub dpk: i64,
+}
+
+/// What one TPS needs of one ballot type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Need {
+    pub ballot_type: BallotType,
+    /// The DPT counted: the official count, or the voters placed on the DPT when more.
+    pub dpt: i64,
+    /// DPTb and DPK voters certainly entitled to this ballot.
+    pub entitled: i64,
+    /// DPTb and DPK voters who may be entitled (home or dapil not known, or not on the
+    /// roll yet).
+    pub uncertain: i64,
+    pub reserve: i64,
+}
+
+impl Need {
+    /// The ballots certainly needed.
+    pub fn certain(&self) -> i64 {
+        self.dpt + self.entitled + self.reserve
+    }
+
+    /// The planning figure: the need if every uncertain voter is entitled.
+    pub fn planning(&self) -> i64 {
+        self.certain() + self.uncertain
+    }
+}
+
+/// A DPTb or DPK voter placed on the TPS, and the ballots they receive there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Placed {
+    pub dptb: bool,
+    pub entitlement: Entitlement,
+}
+
+/// Ballots a TPS needs per type, for the `types` that exist at it:
+/// `DPT + DPTb entitled + DPK entitled + reserve on the DPT`. The official `counts` decide
+/// how many voters there are; the DPTb and DPK voters placed from the roll say which ballots
+/// they receive. Voters the roll does not cover yet receive the president's ballot for certain
+/// (and, in a Pilkada, the widest contest at the TPS: they must live inside it to be listed
+/// there); every other ballot is uncertain for them.
+pub fn needs(
     types: &[BallotType],
-    entitlements: &[Entitlement],
-    dpt: i64,
+    counts: Counts,
+    dpt_placed: i64,
+    placed: &[Placed],
     basis_points: i64,
-) -> Vec<(BallotType, i64)> {
+) -> Vec<Need> {
+    let dpt = counts.dpt.max(dpt_placed);
     let reserve = reserve(dpt, basis_points);
+    let on_roll = |dptb: bool| placed.iter().filter(|p| p.dptb == dptb).count() as i64;
+    let not_on_roll = (counts.dptb - on_roll(true)).max(0) + (counts.dpk - on_roll(false)).max(0);
+    let widest_contest = [BallotType::Gubernur, BallotType::BupatiWalikota]
+        .into_iter()
+        .find(|t| types.contains(t));
     types
         .iter()
         .map(|&t| {
-            let entitled = entitlements
-                .iter()
-                .filter(|e| e.ballots.contains(t))
-                .count() as i64;
-            (t, entitled + reserve)
+            let count = |set: fn(&Entitlement) -> BallotSet| {
+                placed
+                    .iter()
+                    .filter(|p| set(&p.entitlement).contains(t))
+                    .count() as i64
+            };
+            let (mut entitled, mut uncertain) = (count(|e| e.ballots), count(|e| e.uncertain));
+            if t == BallotType::Ppwp || Some(t) == widest_contest {
+                entitled += not_on_roll;
+            } else {
+                uncertain += not_on_roll;
+            }
+            Need {
+                ballot_type: t,
+                dpt,
+                entitled,
+                uncertain,
+                reserve,
+            }
         })
         .collect()
 }

@@ -32,6 +32,17 @@ pub fn rounded_percent(part: i64, whole: i64) -> Option<i64> {
     (whole > 0).then(|| (part * 200 + whole) / (whole * 2))
 }
 
+/// A rate in hundredths of a percent, as Indonesians write it: 200 → `"2%"`,
+/// 250 → `"2,5%"`, 225 → `"2,25%"`.
+pub fn basis_points_percent(bp: i64) -> String {
+    let whole = bp / 100;
+    match bp % 100 {
+        0 => format!("{whole}%"),
+        f if f % 10 == 0 => format!("{whole},{}%", f / 10),
+        f => format!("{whole},{f:02}%"),
+    }
+}
+
 const MONTHS: [&str; 12] = [
     "Januari",
     "Februari",
@@ -71,6 +82,14 @@ pub fn datetime(t: time::OffsetDateTime) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rates_use_a_decimal_comma() {
+        assert_eq!(basis_points_percent(200), "2%");
+        assert_eq!(basis_points_percent(250), "2,5%");
+        assert_eq!(basis_points_percent(225), "2,25%");
+        assert_eq!(basis_points_percent(5), "0,05%");
+    }
 
     #[test]
     fn numbers_use_dots_for_thousands() {

@@ -174,8 +174,8 @@ pub async fn rebuild(conn: &mut PgConnection, election_id: i64, facilities: &[i6
         r.dpt += s.dpt as i32;
         r.dptb += s.dptb as i32;
         r.dpk += s.dpk as i32;
-        // Without voters placed, what a TPS needs is not known yet: no shortage counted.
-        if s.voters > 0 && s.shortage() > 0 {
+        // Counted once receipt is recorded (`StationSummary::shortage`).
+        if s.shortage() > 0 {
             r.shortage_stations += 1;
             r.shortage_ballots += s.shortage();
         }

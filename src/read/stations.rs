@@ -39,25 +39,28 @@ pub async fn station(state: &AppState, p: &Place, number: &str) -> Result<(Rules
     Ok((rules, s))
 }
 
-pub struct VoterLine {
+/// An eligible voter placed on a TPS, and the ballots they receive there.
+pub struct PlacedVoter {
     pub id: i64,
-    pub order: usize,
     pub name: String,
-    pub nik: String,
-    pub list: String,
-    pub ballots: String,
-    /// Whether the voter receives each of the election's ballot types, in order.
-    pub marks: Vec<bool>,
-    /// Some ballot could not be decided (a dapil or the home address is missing).
-    pub uncertain: bool,
+    pub nik: Option<String>,
+    pub registration_no: Option<String>,
+    pub list: Option<VoterList>,
+    /// The KTP-el home region; `None` when unknown or only guessed from the NIK.
+    pub home: Option<String>,
     pub manual: bool,
+    pub entitlement: ballots::Entitlement,
 }
 
-/// The eligible voters placed on `s`, by name, with their ballots.
-pub async fn voters_on(pool: &PgPool, rules: &Rules, s: &StationSummary) -> Result<Vec<VoterLine>> {
+/// The eligible voters placed on `s`, by name, with the ballots of the TPS each receives.
+pub async fn placed_on(
+    pool: &PgPool,
+    rules: &Rules,
+    s: &StationSummary,
+) -> Result<Vec<PlacedVoter>> {
     let rows = sqlx::query!(
-        r#"select v.id as "id!", v.name as "name!", v.nik, v.list as "list: VoterList",
-                  v.home_region_code,
+        r#"select v.id as "id!", v.name as "name!", v.nik, v.registration_no,
+                  v.list as "list: VoterList", v.home_region_code,
                   v.home_from_nik as "home_from_nik!", v.placed_manually as "placed_manually!"
            from voters_with_reasons v
            where v.station_id = $1 and v.status = 'active' and cardinality(v.reasons) = 0
@@ -66,24 +69,62 @@ pub async fn voters_on(pool: &PgPool, rules: &Rules, s: &StationSummary) -> Resu
     )
     .fetch_all(pool)
     .await?;
-    let provinces: Vec<String> = s.location_code.iter().map(|l| l[..2].to_owned()).collect();
+    let provinces = vec![s.place()[..2].to_owned()];
     let dapils = summary::dapils(
         &mut *pool.acquire().await?,
         rules.election_id,
         Some(&provinces),
     )
     .await?;
+    let types = s.ballot_types();
     Ok(rows
+        .into_iter()
+        .map(|v| {
+            // An address taken from the NIK is where the NIK was issued, not where the
+            // voter lives: it decides nothing beyond the president's ballot.
+            let home = v.home_region_code.filter(|_| !v.home_from_nik);
+            let on_dpt = v.list == Some(VoterList::Dpt);
+            let location = s.location_code.as_deref();
+            let entitlement =
+                ballots::entitlement_on(on_dpt, &types, home.as_deref(), location, &dapils);
+            PlacedVoter {
+                id: v.id,
+                name: v.name,
+                nik: v.nik,
+                registration_no: v.registration_no,
+                list: v.list,
+                home,
+                manual: v.placed_manually,
+                entitlement,
+            }
+        })
+        .collect())
+}
+
+pub struct VoterLine {
+    pub id: i64,
+    pub order: usize,
+    pub name: String,
+    pub nik: String,
+    pub list: String,
+    pub ballots: String,
+    /// Whether the voter receives each of the ballot types of the TPS, in order.
+    pub marks: Vec<bool>,
+    /// Some ballot could not be decided (a dapil or the home address is missing).
+    pub uncertain: bool,
+    pub manual: bool,
+}
+
+/// The eligible voters placed on `s`, by name, with their ballots, as the TPS page and the
+/// printable list show them.
+pub async fn voters_on(pool: &PgPool, rules: &Rules, s: &StationSummary) -> Result<Vec<VoterLine>> {
+    let types = s.ballot_types();
+    Ok(placed_on(pool, rules, s)
+        .await?
         .into_iter()
         .enumerate()
         .map(|(i, v)| {
-            let home = v.home_region_code.as_deref().filter(|_| !v.home_from_nik);
-            let e = ballots::entitlement(
-                &rules.ballot_types,
-                home,
-                s.location_code.as_deref(),
-                &dapils,
-            );
+            let e = v.entitlement;
             VoterLine {
                 id: v.id,
                 order: i + 1,
@@ -96,13 +137,9 @@ pub async fn voters_on(pool: &PgPool, rules: &Rules, s: &StationSummary) -> Resu
                     .map(|b| b.label())
                     .collect::<Vec<_>>()
                     .join(", "),
-                marks: rules
-                    .ballot_types
-                    .iter()
-                    .map(|t| e.ballots.contains(*t))
-                    .collect(),
+                marks: types.iter().map(|t| e.ballots.contains(*t)).collect(),
                 uncertain: !e.uncertain.is_empty(),
-                manual: v.placed_manually,
+                manual: v.manual,
             }
         })
         .collect())

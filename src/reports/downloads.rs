@@ -123,7 +123,7 @@ async fn facility(
                     Cell::Int(s.ready_items() as i64),
                     Cell::Int(s.items.len() as i64),
                     Cell::Bool(s.ready()),
-                    Cell::Int(if s.voters > 0 { s.shortage() } else { 0 }),
+                    Cell::Int(s.shortage()),
                 ]
             })
             .collect(),

@@ -149,16 +149,16 @@ pub async fn save_received(
 fn received_changes(s: &StationSummary, form: &Fields) -> Result<Vec<(BallotType, i32)>, String> {
     let mut values = Vec::new();
     for b in &s.ballots {
-        let key = format!("diterima_{}", b.ballot_type.as_str());
+        let key = format!("diterima_{}", b.ballot_type().as_str());
         let Some(raw) = form.get(&key) else { continue };
         let n = parse_count(raw).ok_or_else(|| {
             format!(
                 "Jumlah surat suara {} diterima harus bilangan bulat 0–100.000.",
-                b.ballot_type.label()
+                b.ballot_type().label()
             )
         })?;
         if i64::from(n) != b.received {
-            values.push((b.ballot_type, n));
+            values.push((b.ballot_type(), n));
         }
     }
     Ok(values)
@@ -167,8 +167,8 @@ fn received_changes(s: &StationSummary, form: &Fields) -> Result<Vec<(BallotType
 fn typed_received(s: &StationSummary, form: &Fields) -> Typed {
     let fields = s.ballots.iter().map(|b| {
         (
-            format!("diterima_{}", b.ballot_type.as_str()),
-            format!("Diterima {}", b.ballot_type.label()),
+            format!("diterima_{}", b.ballot_type().as_str()),
+            format!("Diterima {}", b.ballot_type().label()),
         )
     });
     typed(|k| form.get(k), fields)
@@ -194,7 +194,7 @@ async fn received(
         let before: HashMap<_, _> = s
             .ballots
             .iter()
-            .map(|b| (b.ballot_type.as_str(), b.received))
+            .map(|b| (b.ballot_type().as_str(), b.received))
             .collect();
         let after: HashMap<_, _> = values.iter().map(|(t, n)| (t.as_str(), *n)).collect();
         audit::record(

@@ -6,6 +6,9 @@ use std::io::Write;
 use sqlx::PgPool;
 
 use crate::domain::ballots::BallotType;
+use crate::domain::voter::VoterList;
+use crate::read::places::Place;
+use crate::read::stations::placed_on;
 use crate::read::summary::{self, Filter, Rules};
 
 pub const COLUMNS: [&str; 15] = [
@@ -34,8 +37,9 @@ const BALLOT_COLUMNS: [BallotType; 5] = [
     BallotType::DprdKabkota,
 ];
 
-/// Writes the CSV for `election_id` (all provinces, or one). Ballot columns hold the ballots
-/// needed (voters entitled + reserve); they are empty for a type the election does not have.
+/// Writes the CSV for `election_id` (all provinces, or one). Ballot columns hold the planning
+/// need of each type (DPT + DPTb/DPK voters who are or may be entitled + reserve); they are
+/// empty for a type that does not exist at that TPS.
 /// Returns the number of rows written.
 pub async fn write_csv(
     pool: &PgPool,
@@ -69,7 +73,7 @@ pub async fn write_csv(
         for t in BALLOT_COLUMNS {
             row.push(
                 s.ballot(t)
-                    .map(|b| b.needed.to_string())
+                    .map(|b| b.need.planning().to_string())
                     .unwrap_or_default(),
             );
         }
@@ -80,4 +84,76 @@ pub async fn write_csv(
     }
     w.finish()?.flush()?;
     Ok(stations.len())
+}
+
+/// `loksus export ballots`: one row per voter placed on a TPS of the facility, in this order.
+pub const BALLOT_COLUMNS_PER_VOTER: [&str; 13] = [
+    "no_registrasi",
+    "nama",
+    "list",
+    "home_region",
+    "tps_number",
+    "tps_location",
+    "ppwp",
+    "dpr",
+    "dpd",
+    "dprd_prov",
+    "dprd_kabkota",
+    "gubernur",
+    "bupati_walikota",
+];
+
+/// Writes each placed voter's entitlement at their TPS for the facility of `place`: `yes`,
+/// `no`, `unknown` (home or dapil not known), or empty where the ballot does not exist at
+/// that TPS. Voters by TPS, then name. Returns the number of rows written.
+pub async fn write_ballots_csv(
+    pool: &PgPool,
+    place: &Place,
+    out: impl Write,
+) -> anyhow::Result<usize> {
+    let mut conn = pool.acquire().await?;
+    let rules = Rules::load(&mut conn, place.election.id).await?;
+    let stations = summary::load(
+        &mut conn,
+        &rules,
+        Filter {
+            facility: Some(place.facility_id),
+            ..Filter::default()
+        },
+    )
+    .await?;
+    drop(conn);
+    let mut w = crate::http::csv::Writer::new(out);
+    w.row(BALLOT_COLUMNS_PER_VOTER)?;
+    let mut rows = 0;
+    for s in &stations {
+        let types = s.ballot_types();
+        for v in placed_on(pool, &rules, s).await? {
+            let e = v.entitlement;
+            let mut row = vec![
+                v.registration_no.unwrap_or_default(),
+                v.name,
+                v.list.map(VoterList::as_str).unwrap_or_default().to_owned(),
+                v.home.unwrap_or_default(),
+                s.tps_number.to_string(),
+                s.location_code.clone().unwrap_or_default(),
+            ];
+            row.extend(BallotType::ALL.into_iter().map(|t| {
+                let mark = if !types.contains(&t) {
+                    ""
+                } else if e.ballots.contains(t) {
+                    "yes"
+                } else if e.uncertain.contains(t) {
+                    "unknown"
+                } else {
+                    "no"
+                };
+                mark.to_owned()
+            }));
+            w.row(&row)?;
+            rows += 1;
+        }
+    }
+    w.finish()?.flush()?;
+    Ok(rows)
 }

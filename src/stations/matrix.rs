@@ -49,8 +49,8 @@ impl From<&StationSummary> for Cell {
             ready: s.ready(),
             score: format!("{}/{}", s.ready_items(), s.items.len()),
             missing: s.missing().map(|i| i.short_label.clone()).collect(),
-            shortage: match (s.voters, s.shortage()) {
-                (0, _) => "belum ada pemilih dialokasikan".to_owned(),
+            shortage: match (s.ballots_recorded, s.shortage()) {
+                (false, _) => "penerimaan surat suara belum dicatat".to_owned(),
                 (_, 0) => String::new(),
                 (_, n) => format!("kurang {} surat suara", format::number(n)),
             },

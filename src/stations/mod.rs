@@ -8,7 +8,7 @@
 //! is a 404 before any role check (403). A form that cannot be saved is a
 //! [`refusal::Refusal`]: the page again, with the message and what the user typed.
 
-mod allocate;
+pub mod allocate;
 mod checklist;
 mod counts;
 pub mod dapils;

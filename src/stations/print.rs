@@ -34,7 +34,7 @@ pub async fn page(
     let voters = voters_on(&state.db, &rules, &s).await?;
     Ok(Html(
         PrintPage {
-            types: rules.ballot_types.iter().map(|t| t.label()).collect(),
+            types: s.ballots.iter().map(|b| b.ballot_type().label()).collect(),
             voting_day: p.election.voting_day_text(),
             printed: format::datetime(time::OffsetDateTime::now_utc()),
             place: p,

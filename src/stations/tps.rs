@@ -33,6 +33,7 @@ async fn render(
     let (rules, s) = station(state, &at.place, number).await?;
     let extras = TpsExtras {
         layout: at.user.layout(),
+        reserve_basis_points: rules.reserve_basis_points,
         can_write: at.may(Action::WriteStations),
         voters: voters_on(&state.db, &rules, &s).await?,
         others: queries::other_numbers(&state.db, &at.place, s.id).await?,

@@ -5,6 +5,7 @@ use askama::Template;
 
 use super::queries::CountChange;
 use super::refusal::Refusal;
+use crate::domain::ballots::BallotType;
 use crate::domain::format;
 use crate::domain::readiness::Status;
 use crate::http::layout::Layout;
@@ -15,23 +16,32 @@ use crate::read::summary::{BallotLine, ItemState, StationSummary};
 pub struct BallotView {
     pub key: &'static str,
     pub label: &'static str,
+    pub dpt: String,
     pub entitled: String,
+    pub uncertain: String,
     pub reserve: String,
-    pub needed: String,
+    pub certain: String,
+    pub planning: String,
     pub received: i64,
     pub shortage: i64,
+    pub certain_shortage: i64,
 }
 
 impl From<&BallotLine> for BallotView {
     fn from(b: &BallotLine) -> Self {
+        let n = &b.need;
         BallotView {
-            key: b.ballot_type.as_str(),
-            label: b.ballot_type.label(),
-            entitled: format::number(b.entitled),
-            reserve: format::number(b.reserve),
-            needed: format::number(b.needed),
+            key: n.ballot_type.as_str(),
+            label: n.ballot_type.label(),
+            dpt: format::number(n.dpt),
+            entitled: format::number(n.entitled),
+            uncertain: format::number(n.uncertain),
+            reserve: format::number(n.reserve),
+            certain: format::number(n.certain()),
+            planning: format::number(n.planning()),
             received: b.received,
             shortage: b.shortage(),
+            certain_shortage: b.certain_shortage(),
         }
     }
 }
@@ -119,6 +129,12 @@ pub struct TpsPage {
     pub ready: bool,
     pub ready_items: usize,
     pub ballots: Vec<BallotView>,
+    /// The reserve rule in words, e.g. "2%".
+    pub reserve_percent: String,
+    /// DPTb and DPK voters counted by KPU but not (yet) on the roll of this TPS.
+    pub not_on_roll: i64,
+    /// The ballot they count for with certainty (PPWP, or a Pilkada's widest contest).
+    pub certain_for_unlisted: &'static str,
     pub items: Vec<ItemView>,
     pub statuses: [Status; 3],
     pub voters: Vec<VoterLine>,
@@ -132,6 +148,7 @@ pub struct TpsPage {
 /// What the TPS page needs beyond the summary.
 pub struct TpsExtras {
     pub layout: Layout,
+    pub reserve_basis_points: i64,
     pub can_write: bool,
     pub voters: Vec<VoterLine>,
     pub others: Vec<i32>,
@@ -147,6 +164,19 @@ impl TpsPage {
             ready: s.ready(),
             ready_items: s.ready_items(),
             ballots: s.ballots.iter().map(BallotView::from).collect(),
+            reserve_percent: format::basis_points_percent(x.reserve_basis_points),
+            not_on_roll: (s.dptb - s.roll_dptb).max(0) + (s.dpk - s.roll_dpk).max(0),
+            certain_for_unlisted: s
+                .ballots
+                .iter()
+                .map(|b| b.ballot_type())
+                .find(|t| {
+                    matches!(
+                        t,
+                        BallotType::Ppwp | BallotType::Gubernur | BallotType::BupatiWalikota
+                    )
+                })
+                .map_or("", BallotType::label),
             items: s.items.iter().map(ItemView::from).collect(),
             statuses: Status::ALL,
             voters: x.voters,

@@ -7,6 +7,7 @@ mod layers;
 mod access;
 mod auth_security;
 mod badinput;
+mod ballots;
 mod browser;
 mod cli;
 mod crawl;

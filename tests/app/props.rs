@@ -144,10 +144,11 @@ proptest! {
     }
 
     #[test]
-    fn ballots_needed_are_entitlements_plus_the_reserve(
+    fn ballots_needed_are_the_dpt_the_entitled_and_the_reserve(
         homes in prop::collection::vec(
             prop::option::of((prop::sample::select(vec!["16", "31"]), 1u8..5, 1u8..5)), 0..60),
         dpt in 0i64..400,
+        not_on_roll in 0i64..30,
         bp in prop::sample::select(vec![0i64, 100, 200, 250]),
     ) {
         let mut dapils = Dapils::default();
@@ -167,12 +168,30 @@ proptest! {
             .iter()
             .map(|h| ballots::entitlement(&types, h.as_deref(), tps, &dapils))
             .collect();
-        let needed = ballots::needed(&types, &ents, dpt, bp);
+        let placed: Vec<ballots::Placed> = ents
+            .iter()
+            .map(|e| ballots::Placed { dptb: true, entitlement: *e })
+            .collect();
+        let dptb = placed.len() as i64 + not_on_roll;
+        let counts = ballots::Counts { dpt, dptb, dpk: 0 };
+        let needs = ballots::needs(&types, counts, 0, &placed, bp);
         let reserve = ballots::reserve(dpt, bp);
         prop_assert!(reserve * 10_000 >= dpt * bp && (reserve - 1) * 10_000 < dpt * bp.max(1) || reserve == 0);
-        for (t, n) in needed {
+        prop_assert_eq!(needs.len(), types.len());
+        for n in &needs {
+            let t = n.ballot_type;
             let entitled = ents.iter().filter(|e| e.ballots.contains(t)).count() as i64;
-            prop_assert_eq!(n, entitled + reserve);
+            let uncertain = ents.iter().filter(|e| e.uncertain.contains(t)).count() as i64;
+            prop_assert_eq!((n.dpt, n.reserve), (dpt, reserve));
+            // Voters not on the roll count for the president for certain, else as uncertain.
+            if t == BallotType::Ppwp {
+                prop_assert_eq!((n.entitled, n.uncertain), (entitled + not_on_roll, uncertain));
+                prop_assert_eq!(n.certain(), dpt + dptb + reserve);
+                prop_assert_eq!(n.planning(), n.certain());
+            } else {
+                prop_assert_eq!((n.entitled, n.uncertain), (entitled, uncertain + not_on_roll));
+                prop_assert!(n.planning() <= dpt + dptb + reserve);
+            }
             // Nobody gets a ballot that was also marked uncertain, and everybody gets PPWP.
             for e in &ents {
                 prop_assert!(!(e.ballots.contains(t) && e.uncertain.contains(t)));

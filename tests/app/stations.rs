@@ -6,7 +6,7 @@ use std::process::Command;
 use loksus::domain::access::Role;
 use reqwest::StatusCode;
 
-use crate::helpers::{Browser, TestApp, csrf_in, database_url, row_cells, versi_in};
+use crate::helpers::{Browser, TestApp, csrf_in, database_url, versi_in};
 
 const LLG: &str = "/fasilitas/lapas-lubuklinggau";
 
@@ -364,101 +364,6 @@ async fn allocation_respects_the_cap_stays_stable_and_says_what_is_missing() {
         .await;
     assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
     assert!(resp.text().await.unwrap().contains("sudah penuh"));
-}
-
-#[tokio::test]
-async fn ballots_per_tps_are_entitlements_plus_a_two_percent_reserve() {
-    let app = TestApp::spawn_with_demo().await;
-    let s1 = station_id(&app, "lapas-lubuklinggau", 1).await;
-    // TPS 1 stands in kecamatan 16.74.01 (demo). DPT 151 → reserve 4 per type.
-    sqlx::query("update stations set dpt = 151 where id = $1")
-        .bind(s1)
-        .execute(&app.db.pool)
-        .await
-        .unwrap();
-    add_voters(&app, 3, "16.74.02", "dpt", 1).await; // same DPRD Kota dapil: all five
-    add_voters(&app, 2, "16.05.02", "dptb", 10).await; // Musi Rawas: PPWP, DPR, DPD, DPRD Prov
-    add_voters(&app, 1, "31.72.01", "dptb", 20).await; // Jakarta: PPWP only
-    add_voters(&app, 1, "16.12.01", "dpk", 30).await; // no dapil loaded for 16.12: PPWP, DPD
-    sqlx::query("update voters set station_id = $1")
-        .bind(s1)
-        .execute(&app.db.pool)
-        .await
-        .unwrap();
-    let k = kanwil(&app).await;
-    let (_, page) = k.get(&format!("{LLG}/tps/1")).await;
-    let row = |t: &str| row_cells(&page, &format!(r#"data-ballot="{t}""#));
-    // Columns: type, entitled, reserve, needed, received, short.
-    assert_eq!(row("ppwp")[1..4], ["7", "4", "11"]);
-    assert_eq!(row("dpr")[1..4], ["5", "4", "9"]);
-    assert_eq!(row("dpd")[1..4], ["6", "4", "10"]);
-    assert_eq!(row("dprd_prov")[1..4], ["5", "4", "9"]);
-    assert_eq!(row("dprd_kabkota")[1..4], ["3", "4", "7"]);
-    assert!(page.contains("1 pemilih hanya menerima surat suara yang pasti"));
-
-    // Received ballots: a shortage shows until every type has arrived.
-    let version: String = versi_in(&page);
-    let resp = k
-        .post(
-            &format!("{LLG}/tps/1/surat-suara"),
-            &[
-                ("versi", &version),
-                ("diterima_ppwp", "11"),
-                ("diterima_dpr", "5"),
-            ],
-        )
-        .await;
-    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
-    let (_, page) = k.get(&format!("{LLG}/tps/1")).await;
-    assert_eq!(row_cells(&page, r#"data-ballot="ppwp""#)[5], "–");
-    assert_eq!(row_cells(&page, r#"data-ballot="dpr""#)[5], "4");
-    let (_, matrix) = k.get("/provinsi/16/kesiapan").await;
-    assert!(
-        matrix.contains("kurang 30 surat suara"),
-        "the matrix sums the shortage"
-    );
-
-    // The printable list: NIK masked but the last four, ballots per voter, signature column.
-    let (status, print) = k.get(&format!("{LLG}/tps/1/cetak")).await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(print.contains("************0001"));
-    assert!(!print.contains("1674010101900001"));
-    let marks = |nik_end: &str| {
-        let row = print
-            .split("<tr>")
-            .find(|r| r.contains(&format!("************{nik_end}")))
-            .unwrap();
-        row.matches('✓').count()
-    };
-    assert_eq!(marks("0001"), 5, "same DPRD Kota dapil: all five ballots");
-    assert_eq!(marks("0010"), 4, "Musi Rawas: all but DPRD Kab/Kota");
-    assert_eq!(marks("0020"), 1, "Jakarta: the president only");
-    assert!(print.contains("Tanda tangan"));
-    assert!(print.contains("/static/print.css"));
-
-    // The export carries the same figures.
-    let mut out = Vec::new();
-    let election: i64 = sqlx::query_scalar("select id from elections")
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
-    loksus::stations::export::write_csv(&app.db.pool, election, Some("16"), &mut out)
-        .await
-        .unwrap();
-    let csv = String::from_utf8(out).unwrap();
-    let line = csv
-        .lines()
-        .find(|l| l.starts_with("16,lapas-lubuklinggau,1,"))
-        .unwrap();
-    let f: Vec<&str> = line.split(',').collect();
-    assert_eq!(f[3], "151");
-    assert_eq!(f[6], "7", "voters_assigned");
-    assert_eq!(
-        f[7..12],
-        ["11", "9", "10", "9", "7"],
-        "ballots needed per type"
-    );
-    assert_eq!(f[13..15], ["12", "false"]);
 }
 
 #[tokio::test]

@@ -2,7 +2,7 @@
 //! counted per TPS, ballots needed against received, each checklist item's status. Pure.
 
 use crate::domain::voter::VoterList;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::queries::{ItemRow, ReceivedRow, StationRow, StatusRow, VoterRow};
 use super::{BallotLine, ItemState, Rules, StationSummary};
@@ -14,8 +14,20 @@ use crate::domain::readiness::{self, Auto, Status};
 pub struct Tally {
     voters: i64,
     lists: [i64; 3],
-    entitlements: Vec<ballots::Entitlement>,
+    /// The DPTb and DPK voters, with the ballots each receives.
+    placed: Vec<ballots::Placed>,
     uncertain: i64,
+}
+
+impl StationRow {
+    /// Where the TPS stands: its location, or its facility's kab/kota.
+    fn place(&self) -> &str {
+        self.location_code.as_deref().unwrap_or(&self.kabkota_code)
+    }
+
+    fn types(&self, rules: &Rules) -> Vec<BallotType> {
+        ballots::types_at(&rules.ballot_types, &rules.contests, Some(self.place()))
+    }
 }
 
 /// Each TPS's placed voters: how many, on which list, which ballots each receives.
@@ -25,29 +37,36 @@ pub fn tally(
     rules: &Rules,
     dapils: &Dapils,
 ) -> HashMap<i64, Tally> {
-    let location: HashMap<i64, Option<&str>> = stations
+    let at: HashMap<i64, (Option<&str>, Vec<BallotType>)> = stations
         .iter()
-        .map(|s| (s.id, s.location_code.as_deref()))
+        .map(|s| (s.id, (s.location_code.as_deref(), s.types(rules))))
         .collect();
     let mut tallies: HashMap<i64, Tally> = HashMap::new();
     for v in voters {
+        let Some((location, types)) = at.get(&v.station_id) else {
+            continue;
+        };
         let t = tallies.entry(v.station_id).or_default();
         t.voters += 1;
-        match v.list {
-            Some(VoterList::Dpt) => t.lists[0] += 1,
-            Some(VoterList::Dptb) => t.lists[1] += 1,
-            Some(VoterList::Dpk) => t.lists[2] += 1,
-            None => {}
-        }
         // An address taken from the NIK is where the NIK was issued, not where the voter
         // lives: it decides nothing beyond the president's ballot.
         let home = v.home_region_code.as_deref().filter(|_| !v.home_from_nik);
-        let tps = location.get(&v.station_id).copied().flatten();
-        let e = ballots::entitlement(&rules.ballot_types, home, tps, dapils);
+        let on_dpt = v.list == Some(VoterList::Dpt);
+        let e = ballots::entitlement_on(on_dpt, types, home, *location, dapils);
         if !e.uncertain.is_empty() {
             t.uncertain += 1;
         }
-        t.entitlements.push(e);
+        match v.list {
+            Some(VoterList::Dpt) => t.lists[0] += 1,
+            Some(list @ (VoterList::Dptb | VoterList::Dpk)) => {
+                t.lists[if list == VoterList::Dptb { 1 } else { 2 }] += 1;
+                t.placed.push(ballots::Placed {
+                    dptb: list == VoterList::Dptb,
+                    entitlement: e,
+                });
+            }
+            None => {}
+        }
     }
     tallies
 }
@@ -64,6 +83,8 @@ pub struct Facts {
 struct Lookup {
     tallies: HashMap<i64, Tally>,
     received: HashMap<(i64, BallotType), i64>,
+    /// The TPS with any receipt recorded.
+    recorded: HashSet<i64>,
     items: Vec<ItemRow>,
     statuses: HashMap<(i64, i64), StatusRow>,
 }
@@ -71,6 +92,7 @@ struct Lookup {
 impl Facts {
     pub fn summaries(self, stations: Vec<StationRow>, rules: &Rules) -> Vec<StationSummary> {
         let mut received = HashMap::new();
+        let recorded = self.received.iter().map(|r| r.station_id).collect();
         for r in self.received {
             if let Some(t) = BallotType::parse(&r.ballot_type) {
                 received.insert((r.station_id, t), r.received.into());
@@ -84,6 +106,7 @@ impl Facts {
         let mut lookup = Lookup {
             tallies: self.tallies,
             received,
+            recorded,
             items: self.items,
             statuses,
         };
@@ -96,21 +119,27 @@ impl Facts {
 
 impl Lookup {
     fn ballots(&self, s: &StationRow, tally: Option<&Tally>, rules: &Rules) -> Vec<BallotLine> {
-        let reserve = ballots::reserve(s.dpt.into(), rules.reserve_basis_points);
-        let entitlements = tally.map_or(&[][..], |t| &t.entitlements[..]);
-        ballots::needed(
-            &rules.ballot_types,
-            entitlements,
-            s.dpt.into(),
+        let counts = ballots::Counts {
+            dpt: s.dpt.into(),
+            dptb: s.dptb.into(),
+            dpk: s.dpk.into(),
+        };
+        let (dpt_placed, placed) = tally.map_or((0, &[][..]), |t| (t.lists[0], &t.placed[..]));
+        ballots::needs(
+            &s.types(rules),
+            counts,
+            dpt_placed,
+            placed,
             rules.reserve_basis_points,
         )
         .into_iter()
-        .map(|(t, needed)| BallotLine {
-            ballot_type: t,
-            entitled: needed - reserve,
-            reserve,
-            needed,
-            received: self.received.get(&(s.id, t)).copied().unwrap_or(0),
+        .map(|need| BallotLine {
+            received: self
+                .received
+                .get(&(s.id, need.ballot_type))
+                .copied()
+                .unwrap_or(0),
+            need,
         })
         .collect()
     }
@@ -148,11 +177,11 @@ impl Lookup {
     fn summary(&mut self, s: StationRow, rules: &Rules) -> StationSummary {
         let tally = self.tallies.remove(&s.id);
         let ballots = self.ballots(&s, tally.as_ref(), rules);
-        let per_type: Vec<(i64, i64)> = if tally.is_some() {
-            ballots.iter().map(|b| (b.needed, b.received)).collect()
-        } else {
-            Vec::new()
-        };
+        let per_type: Vec<(i64, i64)> = ballots
+            .iter()
+            .map(|b| (b.need.planning(), b.received))
+            .collect();
+        let ballots_recorded = self.recorded.contains(&s.id);
         let items = self.items(&s, &per_type);
         let t = tally.unwrap_or_default();
         StationSummary {
@@ -164,6 +193,7 @@ impl Lookup {
             tps_number: s.tps_number,
             name: s.name,
             location_code: s.location_code,
+            kabkota_code: s.kabkota_code,
             dpt: s.dpt.into(),
             dptb: s.dptb.into(),
             dpk: s.dpk.into(),
@@ -174,6 +204,7 @@ impl Lookup {
             roll_dpk: t.lists[2],
             uncertain_voters: t.uncertain,
             ballots,
+            ballots_recorded,
             items,
         }
     }

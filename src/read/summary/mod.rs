@@ -9,7 +9,7 @@ mod queries;
 use sqlx::PgConnection;
 use time::OffsetDateTime;
 
-use crate::domain::ballots::{BallotType, Contest, Dapils};
+use crate::domain::ballots::{BallotType, Contest, Dapils, Need};
 use crate::domain::readiness::{self, Auto, Status};
 use crate::http::error::Result;
 
@@ -18,6 +18,8 @@ use crate::http::error::Result;
 pub struct Rules {
     pub election_id: i64,
     pub ballot_types: Vec<BallotType>,
+    /// A Pilkada's contests: where each contest ballot exists.
+    pub contests: Vec<(BallotType, String)>,
     pub reserve_basis_points: i64,
     pub max_voters_per_tps: i64,
 }
@@ -31,8 +33,19 @@ impl Rules {
         )
         .fetch_one(&mut *conn)
         .await?;
+        let contests = sqlx::query!(
+            "select contest, region_code from election_contests where election_id = $1
+             order by contest, region_code",
+            election_id
+        )
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .filter_map(|c| Some((BallotType::parse(&c.contest)?, c.region_code)))
+        .collect();
         Ok(Rules {
             election_id,
+            contests,
             ballot_types: r
                 .ballot_types
                 .iter()
@@ -54,19 +67,26 @@ pub struct Filter<'a> {
     pub facilities: Option<&'a [i64]>,
 }
 
+/// One ballot type that exists at a TPS: what it needs and what it received.
 #[derive(Debug, Clone)]
 pub struct BallotLine {
-    pub ballot_type: BallotType,
-    /// Voters placed on the TPS who receive this ballot.
-    pub entitled: i64,
-    pub reserve: i64,
-    pub needed: i64,
+    pub need: Need,
     pub received: i64,
 }
 
 impl BallotLine {
+    pub fn ballot_type(&self) -> BallotType {
+        self.need.ballot_type
+    }
+
+    /// Short of the planning figure (every uncertain voter entitled).
     pub fn shortage(&self) -> i64 {
-        (self.needed - self.received).max(0)
+        (self.need.planning() - self.received).max(0)
+    }
+
+    /// Short of what is certainly needed.
+    pub fn certain_shortage(&self) -> i64 {
+        (self.need.certain() - self.received).max(0)
     }
 }
 
@@ -93,6 +113,8 @@ pub struct StationSummary {
     pub tps_number: i32,
     pub name: Option<String>,
     pub location_code: Option<String>,
+    /// The facility's kab/kota: where the TPS stands when its location is not set.
+    pub kabkota_code: String,
     pub dpt: i64,
     pub dptb: i64,
     pub dpk: i64,
@@ -104,7 +126,10 @@ pub struct StationSummary {
     pub roll_dpk: i64,
     /// Voters for whom some ballot could not be decided (missing dapil or home address).
     pub uncertain_voters: i64,
+    /// The ballot types that exist at this TPS, with what each needs.
     pub ballots: Vec<BallotLine>,
+    /// Whether any ballots were recorded as received.
+    pub ballots_recorded: bool,
     pub items: Vec<ItemState>,
 }
 
@@ -130,11 +155,31 @@ impl StationSummary {
     }
 
     pub fn ballot(&self, t: BallotType) -> Option<&BallotLine> {
-        self.ballots.iter().find(|b| b.ballot_type == t)
+        self.ballots.iter().find(|b| b.ballot_type() == t)
     }
 
+    /// Ballots short of the planning figure, over every type, once receipt is recorded
+    /// (before that the readiness item says the ballots have not arrived).
     pub fn shortage(&self) -> i64 {
+        if !self.ballots_recorded {
+            return 0;
+        }
         self.ballots.iter().map(BallotLine::shortage).sum()
+    }
+
+    /// The ballot types that exist at this TPS, in the election's order.
+    pub fn ballot_types(&self) -> Vec<BallotType> {
+        self.ballots.iter().map(BallotLine::ballot_type).collect()
+    }
+
+    /// One ballot box per ballot type at this TPS (Pemilu 5, DKI Jakarta 4, Pilkada 2).
+    pub fn ballot_boxes(&self) -> usize {
+        self.ballots.len()
+    }
+
+    /// Where the TPS stands: its location, or its facility's kab/kota.
+    pub fn place(&self) -> &str {
+        self.location_code.as_deref().unwrap_or(&self.kabkota_code)
     }
 
     /// Whether the roll's lists differ from the official counts (only once voters are placed).
@@ -181,7 +226,7 @@ pub async fn load(
     let voters = queries::eligible_voters(conn, &ids).await?;
     let provinces: Vec<String> = stations
         .iter()
-        .filter_map(|s| s.location_code.as_ref().map(|l| l[..2].to_owned()))
+        .map(|s| s.location_code.as_ref().unwrap_or(&s.kabkota_code)[..2].to_owned())
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();

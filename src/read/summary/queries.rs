@@ -15,6 +15,7 @@ pub struct StationRow {
     pub tps_number: i32,
     pub name: Option<String>,
     pub location_code: Option<String>,
+    pub kabkota_code: String,
     pub dpt: i32,
     pub dptb: i32,
     pub dpk: i32,
@@ -29,7 +30,7 @@ pub async fn stations(
     sqlx::query_as!(
         StationRow,
         r#"select s.id, s.facility_id, f.code as facility_code, f.name as facility_name,
-                  f.province_code, s.tps_number, s.name, s.location_code,
+                  f.province_code, s.tps_number, s.name, s.location_code, f.kabkota_code,
                   s.dpt, s.dptb, s.dpk, s.version
            from stations s join facilities f on f.id = s.facility_id
            where s.election_id = $1 and ($2::text is null or f.province_code = $2)

@@ -25,20 +25,29 @@ const COLUMNS: [(&str, &[&str]); 5] = [
     ("region_code", &["kode_wilayah"]),
 ];
 
-/// A kab/kota (`16.74`, `1674`) or kecamatan (`16.74.01`, `167401`) code in dotted form, at
-/// the level `contest` needs.
+/// A region code at any level in dotted form: province (`16`), kab/kota (`16.73`, `1673`),
+/// kecamatan (`16.73.01`, `167301`) or desa (`16.73.01.1001`, `1673011001`). A DPRD
+/// Kab/Kota area is a kecamatan or a desa (Pasal 192(1)); DPR and DPRD Provinsi areas may be
+/// any of them. Whether the region exists is checked against the reference on import.
 fn region(s: &str, contest: Contest) -> Option<String> {
     let digits: String = s.chars().filter(|c| *c != '.').collect();
     if !digits.bytes().all(|b| b.is_ascii_digit()) || !PROVINCE_CODES.contains(&digits.get(0..2)?) {
         return None;
     }
-    let dotted = match (contest, digits.len()) {
-        (Contest::Dpr | Contest::DprdProv, 4) => format!("{}.{}", &digits[0..2], &digits[2..4]),
-        (Contest::DprdKabkota, 6) => {
-            format!("{}.{}.{}", &digits[0..2], &digits[2..4], &digits[4..6])
+    let dotted = match digits.len() {
+        2 | 4 | 6 | 10 => {
+            let cuts: Vec<&str> = [(0, 2), (2, 4), (4, 6), (6, 10)]
+                .into_iter()
+                .filter(|&(_, end)| end <= digits.len())
+                .map(|(start, end)| &digits[start..end])
+                .collect();
+            cuts.join(".")
         }
         _ => return None,
     };
+    if contest == Contest::DprdKabkota && dotted.len() < 8 {
+        return None;
+    }
     (!s.contains('.') || s.trim() == dotted).then_some(dotted)
 }
 
@@ -117,9 +126,9 @@ fn check_fields(line: u64, get: impl Fn(usize) -> String) -> Result<DapilRow, Ro
     }
     let Some(region) = region(&get(4), contest) else {
         let want = if contest == Contest::DprdKabkota {
-            "kode kecamatan, misalnya 16.74.01"
+            "kode kecamatan atau desa/kelurahan, misalnya 16.73.01 atau 16.73.01.1001"
         } else {
-            "kode kab/kota, misalnya 16.74"
+            "kode wilayah Kemendagri, misalnya 16, 16.73, 16.73.01 atau 16.73.01.1001"
         };
         return Err(err("region_code", &format!("Kode wilayah harus {want}.")));
     };
@@ -150,11 +159,7 @@ impl Seen {
         }
         self.names.insert(key.clone(), r.name.clone());
         // Dapils do not cross provinces (DPR, DPRD Provinsi) or kab/kota (DPRD Kab/Kota).
-        let boundary = if r.contest == Contest::DprdKabkota {
-            &r.region[..5]
-        } else {
-            &r.region[..2]
-        };
+        let boundary = &r.region[..r.contest.boundary_len()];
         if let Some(b) = self.boundaries.get(&key)
             && b != boundary
         {
@@ -163,9 +168,11 @@ impl Seen {
         }
         self.boundaries.insert(key, boundary.to_owned());
         let region = (r.election.clone(), r.contest, r.region.clone());
+        // Areas of one contest overlap only when the same region is named twice; a smaller
+        // area inside a larger one is how KPU splits a kab/kota or kecamatan.
         if let Some((other, at)) = self.regions.insert(region, (r.code.clone(), r.line)) {
             let msg = format!(
-                "Wilayah {} sudah masuk dapil {other} (baris {at}).",
+                "Wilayah {} tumpang tindih: sudah masuk dapil {other} (baris {at}).",
                 r.region
             );
             return Err(err("region_code", msg));
@@ -225,24 +232,24 @@ mod tests {
     fn a_good_file_in_either_separator() {
         let rows = parse(
             b"election;contest;dapil code;dapil name;region code\n\
-              pemilu-2024;DPR;SUMSEL I;Sumatera Selatan I;1674\n\
-              pemilu-2024;dprd_kabkota;LLG 1;Lubuklinggau 1;16.74.01\n",
+              pemilu-2024;DPR;SUMSEL I;Sumatera Selatan I;1673\n\
+              pemilu-2024;dprd_kabkota;LLG 1;Lubuklinggau 1;16.73.01\n",
         )
         .unwrap();
         assert_eq!(rows.len(), 2);
-        assert_eq!(rows[0].region, "16.74");
+        assert_eq!(rows[0].region, "16.73");
         assert_eq!(rows[1].contest, Contest::DprdKabkota);
-        assert_eq!(rows[1].region, "16.74.01");
+        assert_eq!(rows[1].region, "16.73.01");
     }
 
     #[test]
     fn each_bad_row_names_its_line_and_column() {
         let errors = parse(
             b"election,contest,dapil_code,dapil_name,region_code\n\
-              pemilu-2024,dpr,A,Satu,16.74\n\
+              pemilu-2024,dpr,A,Satu,16.73\n\
               pemilu-2024,dpd,B,Dua,16.71\n\
-              pemilu-2024,dpr,C,Tiga,16.74.01\n\
-              pemilu-2024,dpr,D,Empat,16.74\n\
+              pemilu-2024,dprd_kabkota,C,Tiga,16.73\n\
+              pemilu-2024,dpr,D,Empat,16.73\n\
               pemilu-2024,dpr,A,Lain,16.71\n\
               pemilu-2024,dpr,A,Satu,31.71\n",
         )
@@ -257,6 +264,47 @@ mod tests {
                 (6, "dapil_name"),
                 (7, "region_code")
             ]
+        );
+    }
+
+    #[test]
+    fn areas_at_any_level_nest_but_do_not_repeat() {
+        let rows = parse(
+            b"election,contest,dapil_code,dapil_name,region_code\n\
+              pemilu-2024,dprd_prov,DKI 5,Jakarta 5,31.75\n\
+              pemilu-2024,dprd_prov,DKI 4,Jakarta 4,31.75.01\n\
+              pemilu-2024,dprd_prov,DKI 4,Jakarta 4,3175021009\n\
+              pemilu-2024,dprd_kabkota,X 1,Satu,16.73.01.1001\n",
+        )
+        .unwrap();
+        let regions: Vec<&str> = rows.iter().map(|r| r.region.as_str()).collect();
+        assert_eq!(
+            regions,
+            ["31.75", "31.75.01", "31.75.02.1009", "16.73.01.1001"]
+        );
+        let errors = parse(
+            b"election,contest,dapil_code,dapil_name,region_code\n\
+              pemilu-2024,dprd_prov,DKI 4,Jakarta 4,31.75.01\n\
+              pemilu-2024,dprd_prov,DKI 5,Jakarta 5,31.75.01\n\
+              pemilu-2024,dprd_prov,DKI 5,Jakarta 5,16.71\n\
+              pemilu-2024,dprd_kabkota,X 1,Satu,16.73.01\n\
+              pemilu-2024,dprd_kabkota,X 1,Satu,16.72.01\n",
+        )
+        .unwrap_err();
+        let got: Vec<(u64, &str)> = errors.iter().map(|e| (e.line, e.column)).collect();
+        assert_eq!(
+            got,
+            vec![(3, "region_code"), (4, "region_code"), (6, "region_code")]
+        );
+        assert!(
+            errors[0].message.contains("tumpang tindih"),
+            "{}",
+            errors[0].message
+        );
+        assert!(
+            errors[1].message.contains("melewati batas"),
+            "{}",
+            errors[1].message
         );
     }
 

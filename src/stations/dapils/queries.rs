@@ -2,7 +2,7 @@
 
 use sqlx::PgPool;
 
-/// A dapil and its regions (`16.74 Kota Lubuklinggau`).
+/// A dapil and its regions (`16.73 Kota Lubuklinggau`).
 pub struct DapilLine {
     pub contest: String,
     pub code: String,
