@@ -34,7 +34,8 @@ pub async fn dapils(
     .await
 }
 
-/// A TPS and whether a dapil of each contest covers its location.
+/// A TPS and whether a dapil of each contest covers its location (true also when the
+/// contest's ballot does not exist there: a Pilkada, or DPRD Kab/Kota in DKI Jakarta).
 pub struct Coverage {
     pub code: String,
     pub name: String,
@@ -45,7 +46,8 @@ pub struct Coverage {
     pub kab: bool,
 }
 
-/// Every TPS of the election in scope, with its dapil coverage.
+/// Every TPS of the election in scope, with its dapil coverage. An area covers a location
+/// when it is the location or contains it (dapil areas are regions at any level).
 pub async fn coverage(
     pool: &PgPool,
     election_id: Option<i64>,
@@ -55,13 +57,19 @@ pub async fn coverage(
     sqlx::query_as!(
         Coverage,
         r#"select f.code, f.name, s.tps_number, s.location_code,
-                  exists (select 1 from dapil_regions r where r.election_id = s.election_id
-                          and r.contest = 'dpr' and r.region_code = left(s.location_code, 5)) as "dpr!",
-                  exists (select 1 from dapil_regions r where r.election_id = s.election_id
-                          and r.contest = 'dprd_prov' and r.region_code = left(s.location_code, 5)) as "prov!",
-                  exists (select 1 from dapil_regions r where r.election_id = s.election_id
-                          and r.contest = 'dprd_kabkota' and r.region_code = left(s.location_code, 8)) as "kab!"
+                  (not 'dpr' = any(e.ballot_types) or exists (
+                      select 1 from dapil_regions r where r.election_id = s.election_id
+                      and r.contest = 'dpr' and r.region_code = any(l.areas))) as "dpr!",
+                  (not 'dprd_prov' = any(e.ballot_types) or exists (
+                      select 1 from dapil_regions r where r.election_id = s.election_id
+                      and r.contest = 'dprd_prov' and r.region_code = any(l.areas))) as "prov!",
+                  (not 'dprd_kabkota' = any(e.ballot_types) or f.province_code = '31' or exists (
+                      select 1 from dapil_regions r where r.election_id = s.election_id
+                      and r.contest = 'dprd_kabkota' and r.region_code = any(l.areas))) as "kab!"
            from stations s join facilities f on f.id = s.facility_id
+           join elections e on e.id = s.election_id
+           cross join lateral (select array[left(s.location_code, 2), left(s.location_code, 5),
+                                            left(s.location_code, 8), s.location_code] as areas) l
            where s.election_id = $1 and ($2::text is null or f.province_code = $2)
              and ($3::bigint is null or f.id = $3)
            order by f.province_code, f.name, s.tps_number"#,
