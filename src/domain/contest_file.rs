@@ -130,7 +130,11 @@ pub fn parse(content: &[u8]) -> Result<Vec<ContestRow>, Vec<RowError>> {
     for (i, record) in reader.records().enumerate() {
         let line = i as u64 + 2;
         let Ok(record) = record else {
-            errors.push(RowError::new(line, "", "Baris tidak dapat dibaca (harus CSV UTF-8)."));
+            errors.push(RowError::new(
+                line,
+                "",
+                "Baris tidak dapat dibaca (harus CSV UTF-8).",
+            ));
             continue;
         };
         if record.iter().all(|f| f.trim().is_empty()) {
@@ -168,7 +172,10 @@ pub fn misfits(rows: &[ContestRow], ballots: &[BallotType], region: Option<&str>
             );
             errors.push(RowError::new(r.line, "contest", msg));
         } else if let Some(outer) = region.filter(|o| !inside(&r.region, o)) {
-            let msg = format!("Wilayah {} di luar wilayah pemilihan ini ({outer}).", r.region);
+            let msg = format!(
+                "Wilayah {} di luar wilayah pemilihan ini ({outer}).",
+                r.region
+            );
             errors.push(RowError::new(r.line, "region_code", msg));
         }
     }
@@ -176,7 +183,10 @@ pub fn misfits(rows: &[ContestRow], ballots: &[BallotType], region: Option<&str>
 }
 
 fn inside(code: &str, outer: &str) -> bool {
-    code == outer || code.strip_prefix(outer).is_some_and(|rest| rest.starts_with('.'))
+    code == outer
+        || code
+            .strip_prefix(outer)
+            .is_some_and(|rest| rest.starts_with('.'))
 }
 
 /// The province every contest lies in, when they all lie in one.
@@ -243,9 +253,20 @@ mod tests {
         assert_eq!(single_province(&rows), None);
         let found = misfits(&rows, &[BallotType::BupatiWalikota], Some("18"));
         assert_eq!(lines(&found), [(2, "contest")]);
-        let found = misfits(&rows, &[BallotType::Gubernur, BallotType::BupatiWalikota], Some("16"));
+        let found = misfits(
+            &rows,
+            &[BallotType::Gubernur, BallotType::BupatiWalikota],
+            Some("16"),
+        );
         assert_eq!(lines(&found), [(3, "region_code")]);
-        assert!(misfits(&rows, &[BallotType::Gubernur, BallotType::BupatiWalikota], None).is_empty());
+        assert!(
+            misfits(
+                &rows,
+                &[BallotType::Gubernur, BallotType::BupatiWalikota],
+                None
+            )
+            .is_empty()
+        );
         assert!(!inside("16.73", "16.7"));
     }
 }

@@ -341,7 +341,11 @@ fn parse(input: &Input) -> Result<Given, FieldError> {
         cap: input.cap.as_deref().map(parse_cap).transpose()?,
         reserve: input.reserve_percent.as_ref().map(reserve).transpose()?,
         ballots: input.ballots.as_deref().map(parse_ballots).transpose()?,
-        dpk_at_loksus: input.dpk_at_loksus.as_deref().map(parse_yes_no).transpose()?,
+        dpk_at_loksus: input
+            .dpk_at_loksus
+            .as_deref()
+            .map(parse_yes_no)
+            .transpose()?,
     })
 }
 
@@ -511,7 +515,11 @@ mod tests {
         for bad in ["101", "100.01", "-1", "2.", ".5", "2.555", "dua", "", "1e2"] {
             assert!(parse_reserve_percent(bad).is_err(), "{bad}");
         }
-        assert!(parse_reserve_percent("2.555").unwrap_err().contains("dua angka"));
+        assert!(
+            parse_reserve_percent("2.555")
+                .unwrap_err()
+                .contains("dua angka")
+        );
         assert_eq!(percent_text(200), "2");
         assert_eq!(percent_text(250), "2.5");
         assert_eq!(percent_text(225), "2.25");
@@ -532,12 +540,24 @@ mod tests {
         };
         assert_eq!(with(|i| i.cap = Some("0".into())), Field::Cap);
         assert_eq!(with(|i| i.cap = Some("501".into())), Field::Cap);
-        assert_eq!(with(|i| i.reserve_percent = Some("101".into())), Field::ReservePercent);
-        assert_eq!(with(|i| i.ballots = Some("ppwp,dprd".into())), Field::Ballots);
-        assert_eq!(with(|i| i.ballots = Some("gubernur".into())), Field::Ballots);
+        assert_eq!(
+            with(|i| i.reserve_percent = Some("101".into())),
+            Field::ReservePercent
+        );
+        assert_eq!(
+            with(|i| i.ballots = Some("ppwp,dprd".into())),
+            Field::Ballots
+        );
+        assert_eq!(
+            with(|i| i.ballots = Some("gubernur".into())),
+            Field::Ballots
+        );
         assert_eq!(with(|i| i.kind = Some("pileg".into())), Field::Kind);
         assert_eq!(with(|i| i.name = Some(" ".into())), Field::Name);
-        assert_eq!(with(|i| i.voting_day = Some("14-02-2024".into())), Field::VotingDay);
+        assert_eq!(
+            with(|i| i.voting_day = Some("14-02-2024".into())),
+            Field::VotingDay
+        );
         assert_eq!(
             with(|i| i.deadline_h7 = Some("2024-02-20".into())),
             Field::VotingDay
@@ -546,7 +566,10 @@ mod tests {
             with(|i| i.deadline_h30 = Some("2024-02-10".into())),
             Field::DeadlineH30
         );
-        assert_eq!(with(|i| i.dpk_at_loksus = Some("mungkin".into())), Field::DpkAtLoksus);
+        assert_eq!(
+            with(|i| i.dpk_at_loksus = Some("mungkin".into())),
+            Field::DpkAtLoksus
+        );
         assert_eq!(with(|i| i.voting_day = None), Field::VotingDay);
     }
 
@@ -590,13 +613,19 @@ mod tests {
             voting_day: Some("2024-01-10".into()),
             ..Input::default()
         };
-        assert_eq!(edited(&current, &moved).unwrap_err().field, Field::VotingDay);
+        assert_eq!(
+            edited(&current, &moved).unwrap_err().field,
+            Field::VotingDay
+        );
         // Changing the kind needs ballots that fit it.
         let to_pilkada = Input {
             kind: Some("pilkada".into()),
             ..Input::default()
         };
-        assert_eq!(edited(&current, &to_pilkada).unwrap_err().field, Field::Ballots);
+        assert_eq!(
+            edited(&current, &to_pilkada).unwrap_err().field,
+            Field::Ballots
+        );
     }
 
     #[test]

@@ -68,7 +68,10 @@ impl ListQuery {
     fn notice(&self) -> Option<String> {
         let slug = |s: &Option<String>| s.as_deref().and_then(|s| check_slug(s).ok());
         if let Some(s) = slug(&self.dibuat) {
-            let copied = self.tps.map(|n| format!(" {n} TPS disalin.")).unwrap_or_default();
+            let copied = self
+                .tps
+                .map(|n| format!(" {n} TPS disalin."))
+                .unwrap_or_default();
             return Some(format!("Pemilihan {s} dibuat.{copied}"));
         }
         slug(&self.dihapus).map(|s| format!("Pemilihan {s} dihapus."))
@@ -194,13 +197,18 @@ async fn create(
     let input = creation_input(&form);
     match store::create(&state.db, &form.slug, &input, copy_from, &user.actor()).await {
         Ok(created) => {
-            let copied = created.copied.map(|n| format!("&tps={n}")).unwrap_or_default();
+            let copied = created
+                .copied
+                .map(|n| format!("&tps={n}"))
+                .unwrap_or_default();
             let to = format!("/admin/pemilihan?dibuat={}{copied}", form.slug.trim());
             Ok(Redirect::to(&to).into_response())
         }
         Err(e) => {
             let message = refusal_message(e)?;
-            Ok(refused(render_list(&state, &user, form, None, Some(message)).await?))
+            Ok(refused(
+                render_list(&state, &user, form, None, Some(message)).await?,
+            ))
         }
     }
 }

@@ -147,7 +147,10 @@ pub async fn contests(conn: &mut PgConnection, election_id: i64) -> sqlx::Result
 }
 
 /// The codes of `codes` missing from the region reference.
-pub async fn unknown_regions(conn: &mut PgConnection, codes: &[String]) -> sqlx::Result<Vec<String>> {
+pub async fn unknown_regions(
+    conn: &mut PgConnection,
+    codes: &[String],
+) -> sqlx::Result<Vec<String>> {
     sqlx::query_scalar!(
         r#"select c as "code!" from unnest($1::text[]) c
            where not exists (select 1 from regions r where r.code = c)"#,

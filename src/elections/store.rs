@@ -138,8 +138,7 @@ async fn insert(conn: &mut PgConnection, slug: &str, s: &Settings) -> Result<i64
     .fetch_one(conn)
     .await
     .map_err(|e| {
-        match crate::db::unique_violation_message(&e, &[("elections_slug_key", "sudah dipakai")])
-        {
+        match crate::db::unique_violation_message(&e, &[("elections_slug_key", "sudah dipakai")]) {
             Some(m) => FieldError::new(Field::Slug, format!("Slug {slug} {m}.")).into(),
             None => e.into(),
         }
@@ -394,4 +393,3 @@ async fn contests_json(
         .collect();
     Ok(json!({ "contests": contests, "region_code": region }))
 }
-

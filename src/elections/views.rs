@@ -45,7 +45,7 @@ impl FormValues {
             deadline_h30: s.deadline_h30.to_string(),
             deadline_h7: s.deadline_h7.to_string(),
             cap: s.cap.to_string(),
-            reserve: percent_text(s.reserve_basis_points),
+            reserve: percent_text(s.reserve_basis_points).replace('.', ","),
             ballots: s.ballots.iter().map(|b| b.as_str().to_owned()).collect(),
             dpk_at_loksus: s.dpk_at_loksus,
             copy_from: String::new(),

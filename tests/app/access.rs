@@ -121,7 +121,10 @@ const ROUTES: &[(Req, [u16; 7])] = &[
         [LOGIN, OK, NF, OK, NF, NF, FB],
     ),
     (Req::Get("/admin/pengguna"), [LOGIN, OK, FB, FB, FB, FB, FB]),
-    (Req::Get("/admin/pemilihan"), [LOGIN, OK, FB, FB, FB, FB, FB]),
+    (
+        Req::Get("/admin/pemilihan"),
+        [LOGIN, OK, FB, FB, FB, FB, FB],
+    ),
     (
         Req::Get("/admin/pemilihan/pemilu-2024"),
         [LOGIN, OK, FB, FB, FB, FB, FB],

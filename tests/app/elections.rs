@@ -63,8 +63,15 @@ async fn add_takes_the_defaults_of_each_kind_and_list_prints_them_by_voting_day(
     election_ok(
         &app,
         &[
-            "add", "--slug", "pemilu-2029", "--name", "Pemilu 2029", "--kind", "pemilu",
-            "--voting-day", "2029-02-14",
+            "add",
+            "--slug",
+            "pemilu-2029",
+            "--name",
+            "Pemilu 2029",
+            "--kind",
+            "pemilu",
+            "--voting-day",
+            "2029-02-14",
         ],
     );
     election_ok(
@@ -112,7 +119,10 @@ async fn add_takes_the_defaults_of_each_kind_and_list_prints_them_by_voting_day(
     .fetch_one(&app.db.pool)
     .await
     .unwrap();
-    assert_eq!((h30.as_str(), h7.as_str(), dpk), ("2029-01-25", "2029-02-17", false));
+    assert_eq!(
+        (h30.as_str(), h7.as_str(), dpk),
+        ("2029-01-25", "2029-02-17", false)
+    );
     assert!(items > 0, "the default checklist comes with the election");
 }
 
@@ -122,8 +132,17 @@ async fn a_pilkada_loads_its_contests_and_takes_their_province_as_its_region() {
     election_ok(
         &app,
         &[
-            "add", "--slug", "pilkada-2024", "--name", "Pilkada 2024", "--kind", "pilkada",
-            "--voting-day", "2024-11-27", "--reserve-percent", "2.25",
+            "add",
+            "--slug",
+            "pilkada-2024",
+            "--name",
+            "Pilkada 2024",
+            "--kind",
+            "pilkada",
+            "--voting-day",
+            "2024-11-27",
+            "--reserve-percent",
+            "2.25",
         ],
     );
     let file = contests_file("contest,region_code\ngubernur,16\nbupati_walikota,1673\n");
@@ -132,12 +151,11 @@ async fn a_pilkada_loads_its_contests_and_takes_their_province_as_its_region() {
         &["contests", "pilkada-2024", file.path().to_str().unwrap()],
     );
     assert_eq!(out, "election pilkada-2024: 2 contests loaded; region 16\n");
-    let contests: Vec<(String, String)> = sqlx::query_as(
-        "select contest, region_code from election_contests order by contest desc",
-    )
-    .fetch_all(&app.db.pool)
-    .await
-    .unwrap();
+    let contests: Vec<(String, String)> =
+        sqlx::query_as("select contest, region_code from election_contests order by contest desc")
+            .fetch_all(&app.db.pool)
+            .await
+            .unwrap();
     assert_eq!(
         contests,
         [
@@ -155,9 +173,15 @@ async fn a_pilkada_loads_its_contests_and_takes_their_province_as_its_region() {
     // Contests in two provinces: replaced, and the election has no single region any more
     // (after clearing, as the region guards against a contest outside it).
     let empty = contests_file("contest,region_code\n");
-    election_ok(&app, &["contests", "pilkada-2024", empty.path().to_str().unwrap()]);
+    election_ok(
+        &app,
+        &["contests", "pilkada-2024", empty.path().to_str().unwrap()],
+    );
     let two = contests_file("contest,region_code\ngubernur,16\ngubernur,18\n");
-    let out = election_ok(&app, &["contests", "pilkada-2024", two.path().to_str().unwrap()]);
+    let out = election_ok(
+        &app,
+        &["contests", "pilkada-2024", two.path().to_str().unwrap()],
+    );
     assert!(out.ends_with("2 contests loaded; region none\n"), "{out}");
 }
 
@@ -167,17 +191,35 @@ async fn bad_input_exits_1_names_the_flag_or_row_and_changes_nothing() {
     election_ok(
         &app,
         &[
-            "add", "--slug", "pilkada-2024", "--name", "Pilkada 2024", "--kind", "pilkada",
-            "--voting-day", "2024-11-27",
+            "add",
+            "--slug",
+            "pilkada-2024",
+            "--name",
+            "Pilkada 2024",
+            "--kind",
+            "pilkada",
+            "--voting-day",
+            "2024-11-27",
         ],
     );
     let sumsel = contests_file("contest,region_code\ngubernur,16\n");
-    election_ok(&app, &["contests", "pilkada-2024", sumsel.path().to_str().unwrap()]);
+    election_ok(
+        &app,
+        &["contests", "pilkada-2024", sumsel.path().to_str().unwrap()],
+    );
     let before = fingerprint(&app).await;
     let add = |extra: &[&'static str]| {
         let mut args = vec![
-            "election", "add", "--slug", "pemilu-2029", "--name", "Pemilu 2029", "--kind",
-            "pemilu", "--voting-day", "2029-02-14",
+            "election",
+            "add",
+            "--slug",
+            "pemilu-2029",
+            "--name",
+            "Pemilu 2029",
+            "--kind",
+            "pemilu",
+            "--voting-day",
+            "2029-02-14",
         ];
         args.extend_from_slice(extra);
         args
@@ -189,7 +231,13 @@ async fn bad_input_exits_1_names_the_flag_or_row_and_changes_nothing() {
         (add(&["--ballots", "ppwp,dpr,pilpres"]), "--ballots:"),
         (add(&["--cap", "600"]), "--cap:"),
         (
-            vec!["election", "edit", "pilkada-2024", "--voting-day", "2024-11-01"],
+            vec![
+                "election",
+                "edit",
+                "pilkada-2024",
+                "--voting-day",
+                "2024-11-01",
+            ],
             "--voting-day:",
         ),
     ];
@@ -212,7 +260,12 @@ async fn bad_input_exits_1_names_the_flag_or_row_and_changes_nothing() {
         let file = contests_file(content);
         let out = loksus(
             &app,
-            &["election", "contests", "pilkada-2024", file.path().to_str().unwrap()],
+            &[
+                "election",
+                "contests",
+                "pilkada-2024",
+                file.path().to_str().unwrap(),
+            ],
         );
         assert_eq!(out.status.code(), Some(1), "{content}");
         assert!(stderr(&out).contains(message), "{}", stderr(&out));
@@ -239,8 +292,17 @@ async fn copy_tps_from_gives_the_new_election_the_demo_election_s_tps() {
     let out = election_ok(
         &app,
         &[
-            "add", "--slug", "pilkada-2024", "--name", "Pilkada 2024", "--kind", "pilkada",
-            "--voting-day", "2024-11-27", "--copy-tps-from", "pemilu-2024",
+            "add",
+            "--slug",
+            "pilkada-2024",
+            "--name",
+            "Pilkada 2024",
+            "--kind",
+            "pilkada",
+            "--voting-day",
+            "2024-11-27",
+            "--copy-tps-from",
+            "pemilu-2024",
         ],
     );
     assert_eq!(
@@ -278,7 +340,13 @@ async fn an_election_with_voters_cannot_be_deleted_one_without_can() {
         "nik,nama,tanggal_lahir,jenis_kelamin,status",
         &["1674011508900001,Budi,1990-08-15,L,NAPI"],
     );
-    let report = import_roll(&app.db, "lapas-lubuklinggau", &file, Options::new(Mode::Upsert)).await;
+    let report = import_roll(
+        &app.db,
+        "lapas-lubuklinggau",
+        &file,
+        Options::new(Mode::Upsert),
+    )
+    .await;
     assert!(report.written, "{:?}", report.errors);
     let out = loksus(&app, &["election", "delete", "pemilu-2024"]);
     assert_eq!(out.status.code(), Some(1));
@@ -301,13 +369,25 @@ async fn an_election_with_voters_cannot_be_deleted_one_without_can() {
     election_ok(
         &app,
         &[
-            "add", "--slug", "psu-2024", "--name", "PSU 2024", "--kind", "psu", "--voting-day",
-            "2024-02-24", "--copy-tps-from", "pemilu-2024",
+            "add",
+            "--slug",
+            "psu-2024",
+            "--name",
+            "PSU 2024",
+            "--kind",
+            "psu",
+            "--voting-day",
+            "2024-02-24",
+            "--copy-tps-from",
+            "pemilu-2024",
         ],
     );
     let resp = admin.post("/admin/pemilihan/psu-2024/hapus", &[]).await;
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
-    assert_eq!(resp.headers()["location"], "/admin/pemilihan?dihapus=psu-2024");
+    assert_eq!(
+        resp.headers()["location"],
+        "/admin/pemilihan?dihapus=psu-2024"
+    );
     let (elections, stations, audited): (i64, i64, i64) = sqlx::query_as(
         "select (select count(*) from elections where slug = 'psu-2024'),
                 (select count(*) from stations s where not exists
@@ -327,7 +407,10 @@ async fn an_admin_creates_an_election_on_the_page_a_kanwil_gets_403() {
     let admin = app.admin().await;
     let (status, page) = admin.get("/admin/pemilihan").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(page.contains(r#"href="/admin/pemilihan""#), "linked from the menu");
+    assert!(
+        page.contains(r#"href="/admin/pemilihan""#),
+        "linked from the menu"
+    );
     assert_eq!(
         row_cells(&page, r#"data-election="pemilu-2024""#),
         [
@@ -355,7 +438,10 @@ async fn an_admin_creates_an_election_on_the_page_a_kanwil_gets_403() {
         ("salin_tps_dari", "pemilu-2024"),
     ];
     let kanwil = app.login(Role::Kanwil, Some("16"), None).await;
-    assert_eq!(kanwil.get("/admin/pemilihan").await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        kanwil.get("/admin/pemilihan").await.0,
+        StatusCode::FORBIDDEN
+    );
     assert_eq!(
         kanwil.post("/admin/pemilihan", &form).await.status(),
         StatusCode::FORBIDDEN
@@ -365,8 +451,14 @@ async fn an_admin_creates_an_election_on_the_page_a_kanwil_gets_403() {
     let resp = admin.post("/admin/pemilihan", &bad).await;
     assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body = resp.text().await.unwrap();
-    assert!(body.contains("Maks. pemilih per TPS: Maksimal pemilih per TPS harus"), "{body}");
-    assert!(body.contains(r#"value="pilkada-sumsel-2024""#), "what was typed stays");
+    assert!(
+        body.contains("Maks. pemilih per TPS: Maksimal pemilih per TPS harus"),
+        "{body}"
+    );
+    assert!(
+        body.contains(r#"value="pilkada-sumsel-2024""#),
+        "what was typed stays"
+    );
     let created = || async {
         sqlx::query_scalar::<_, i64>("select count(*) from elections where slug like 'pilkada%'")
             .fetch_one(&app.db.pool)
@@ -379,7 +471,10 @@ async fn an_admin_creates_an_election_on_the_page_a_kanwil_gets_403() {
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
     let to = resp.headers()["location"].to_str().unwrap().to_owned();
     let (_, page) = admin.get(&to).await;
-    assert!(page.contains("Pemilihan pilkada-sumsel-2024 dibuat."), "{page}");
+    assert!(
+        page.contains("Pemilihan pilkada-sumsel-2024 dibuat."),
+        "{page}"
+    );
     assert!(page.contains("TPS disalin"));
     assert_eq!(
         row_cells(&page, r#"data-election="pilkada-sumsel-2024""#)[2..],
@@ -455,8 +550,15 @@ async fn contests_upload_on_the_page_lists_refused_rows_then_loads() {
     election_ok(
         &app,
         &[
-            "add", "--slug", "pilkada-2024", "--name", "Pilkada 2024", "--kind", "pilkada",
-            "--voting-day", "2024-11-27",
+            "add",
+            "--slug",
+            "pilkada-2024",
+            "--name",
+            "Pilkada 2024",
+            "--kind",
+            "pilkada",
+            "--voting-day",
+            "2024-11-27",
         ],
     );
     let admin = app.admin().await;
