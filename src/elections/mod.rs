@@ -85,7 +85,7 @@ async fn render_list(
     notice: Option<String>,
     error: Option<String>,
 ) -> Result<String> {
-    let elections = store_list(state).await?;
+    let elections = election_lines(state).await?;
     Ok(ListPage {
         layout: user.layout(),
         elections,
@@ -96,7 +96,7 @@ async fn render_list(
     .render()?)
 }
 
-async fn store_list(state: &AppState) -> Result<Vec<ElectionLine>> {
+async fn election_lines(state: &AppState) -> Result<Vec<ElectionLine>> {
     let rows = queries::list(&state.db).await?;
     Ok(rows.into_iter().map(ElectionLine::from).collect())
 }
