@@ -8,7 +8,8 @@
 //!    `/health`, 404), [`demo`] and [`devtools`] (the private PostgreSQL cluster and the
 //!    database the command line opens, the benchmark route).
 //! 2. Features, one folder per thing users do, each with its `router()`: [`auth`] (login,
-//!    logout, CSRF, throttle), [`users`], [`audit`] (the page), `facilities` (editing one),
+//!    logout, CSRF, throttle), [`users`], [`elections`] (creating and changing elections,
+//!    Pilkada contests), [`audit`] (the page), `facilities` (editing one),
 //!    [`rolls`] (voter rolls, imports, transfers), [`stations`] (TPS, counts, allocation,
 //!    readiness, dapils, prints), [`reports`] (dashboards, province and facility pages,
 //!    downloads, exports), [`reconcile`] (KPU's list).
@@ -29,6 +30,7 @@ pub mod db;
 pub mod demo;
 pub mod devtools;
 pub mod domain;
+pub mod elections;
 pub mod http;
 pub mod read;
 pub mod reconcile;
@@ -71,6 +73,7 @@ pub fn app(state: AppState) -> Router {
         .merge(devtools::router())
         .merge(auth::router())
         .merge(users::router())
+        .merge(elections::router())
         .merge(audit::router())
         .merge(rolls::router())
         .merge(stations::router())

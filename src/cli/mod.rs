@@ -1,9 +1,10 @@
 //! The `loksus` command line. Every subcommand finds its database the same way: `DATABASE_URL`
 //! when set, otherwise the private cluster in the data directory. The subcommands live one
 //! group per file: [`serve`], [`demo`], [`roll`] (imports), [`reconcile`], [`export`],
-//! [`user`].
+//! [`user`], [`election`].
 
 mod demo;
+mod election;
 mod export;
 mod reconcile;
 mod roll;
@@ -19,6 +20,7 @@ use crate::devtools::Database;
 use crate::rolls;
 
 pub use demo::DemoCommand;
+pub use election::ElectionCommand;
 pub use export::ExportCommand;
 pub use roll::RollCommand;
 pub use serve::{ServeArgs, shutdown_signal};
@@ -71,6 +73,11 @@ pub enum Command {
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+    /// Create, change, list and delete elections; load a Pilkada's contests.
+    Election {
+        #[command(subcommand)]
+        command: ElectionCommand,
     },
     /// Store KPU's final voter list (CSV: nik, nama, tps) for a facility and match it with
     /// the roll; prints each group's size. Exit 1 when rows were rejected (nothing stored).
@@ -161,6 +168,7 @@ impl Cli {
                 command: DemoCommand::RollFile { .. },
             } => unreachable!("handled before opening the database"),
             Command::User { command } => user::run(&db, command).await,
+            Command::Election { command } => election::run(&db, command).await,
             Command::Roll { command } => roll::run(&db, command).await,
             Command::Export { command } => export::run(&db, command).await,
             Command::Allocate { facility, election } => {

@@ -4,7 +4,9 @@
 pub mod access;
 pub mod allocation;
 pub mod ballots;
+pub mod contest_file;
 pub mod csv_file;
+pub mod election_rules;
 pub mod eligibility;
 pub mod figures;
 pub mod format;

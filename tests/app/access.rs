@@ -26,6 +26,9 @@ const NF: u16 = 404;
 const FB: u16 = 403;
 const FORM: u16 = 303; // a successful form post redirects to the result
 const DUP: u16 = 422; // allowed, but the same form was already saved by an earlier user
+/// Allowed, but refused on purpose (a value out of range, an election with voters), so
+/// that nothing changes for the rows after it.
+const BAD: u16 = 422;
 /// Allowed past the role and scope checks; the form itself was then refused or stale (400,
 /// 409, 422), or done (200, 303). Forms that would change what later rows see are sent
 /// stale or incomplete on purpose.
@@ -69,6 +72,14 @@ const STALE: &[(&str, &str)] = &[("versi", "0")];
 const ROLL_FILE: &str = "nik,nama,tanggal_lahir,jenis_kelamin,status\n,Andi,2000-01-01,L,NAPI\n";
 const KPU_FILE: &str = "nik,nama,tps\n1674014107920011,Ani Lestari,1\n";
 const DAPIL_FILE: &str = "election,contest,dapil code,dapil name,region code\n";
+const CONTEST_FILE: &str = "contest,region_code\ngubernur,16\n";
+const ELECTION_FORM: &[(&str, &str)] = &[
+    ("slug", "pilkada-2024"),
+    ("nama", "Pilkada 2024"),
+    ("jenis", "pilkada"),
+    ("hari_pemungutan", "2024-11-27"),
+    ("maks_pemilih", "0"),
+];
 
 const FACILITY_FORM: &[(&str, &str)] = &[
     ("nama", "Lapas Kelas IIA Lubuklinggau"),
@@ -110,6 +121,18 @@ const ROUTES: &[(Req, [u16; 7])] = &[
         [LOGIN, OK, NF, OK, NF, NF, FB],
     ),
     (Req::Get("/admin/pengguna"), [LOGIN, OK, FB, FB, FB, FB, FB]),
+    (
+        Req::Get("/admin/pemilihan"),
+        [LOGIN, OK, FB, FB, FB, FB, FB],
+    ),
+    (
+        Req::Get("/admin/pemilihan/pemilu-2024"),
+        [LOGIN, OK, FB, FB, FB, FB, FB],
+    ),
+    (
+        Req::Get("/admin/pemilihan/tidak-ada"),
+        [LOGIN, NF, FB, FB, FB, FB, FB],
+    ),
     (Req::Get("/audit"), [LOGIN, OK, OK, OK, FB, FB, FB]),
     (
         Req::Get("/fasilitas/lapas-lubuklinggau/daftar"),
@@ -242,6 +265,24 @@ const ROUTES: &[(Req, [u16; 7])] = &[
     (
         Req::Post("/admin/pengguna/1/status", &[("aktif", "true")]),
         [CSRF, FORM, FB, FB, FB, FB, FB],
+    ),
+    // Election forms, each refused for the admin (cap 0; a Pemilu holds no contests; the
+    // demo election has voters), so later rows see the same elections.
+    (
+        Req::Post("/admin/pemilihan", ELECTION_FORM),
+        [CSRF, BAD, FB, FB, FB, FB, FB],
+    ),
+    (
+        Req::Post("/admin/pemilihan/pemilu-2024", ELECTION_FORM),
+        [CSRF, BAD, FB, FB, FB, FB, FB],
+    ),
+    (
+        Req::Upload("/admin/pemilihan/pemilu-2024/kontestasi", CONTEST_FILE, &[]),
+        [CSRF, BAD, FB, FB, FB, FB, FB],
+    ),
+    (
+        Req::Post("/admin/pemilihan/pemilu-2024/hapus", &[]),
+        [CSRF, BAD, FB, FB, FB, FB, FB],
     ),
     (
         Req::Post("/fasilitas/lapas-lubuklinggau/daftar/baru", VOTER_FORM),

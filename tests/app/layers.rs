@@ -15,6 +15,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         &[
             "auth",
             "users",
+            "elections",
             "audit",
             "facilities",
             "rolls",

@@ -12,6 +12,7 @@ mod browser;
 mod cli;
 mod crawl;
 mod demo;
+mod elections;
 mod faults;
 mod pages;
 mod platform;
