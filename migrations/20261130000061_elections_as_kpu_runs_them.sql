@@ -36,8 +36,9 @@ alter table dapil_regions drop constraint dapil_regions_check,
         region_code ~ '^[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?$'
         and (contest <> 'dprd_kabkota' or length(region_code) >= 8));
 
--- The eligibility rule: a Pilkada without one region (contests in several provinces) leaves
--- no one "outside the region" by this rule; its contests decide the ballots.
+-- The eligibility rule: an election with a region (a Pilkada, or its PSU) leaves out voters
+-- whose home lies outside it; a Pilkada without one region (contests in several provinces)
+-- leaves no one out by this rule, its contests decide the ballots. A Pemilu has no region.
 create or replace function voter_reasons(
     birth_date date, marital_status text, rights_revoked boolean, release_date date,
     nik text, nik_flag text, home_region_code text,
@@ -49,7 +50,7 @@ create or replace function voter_reasons(
         case when rights_revoked then 'rights_revoked' end,
         case when release_date is not null and release_date <= voting_day then 'released' end,
         case when nik is null or nik_flag = 'nik_mismatch' then 'no_valid_nik' end,
-        case when kind = 'pilkada' and region_code is not null and not coalesce(
+        case when region_code is not null and not coalesce(
                  home_region_code = region_code or home_region_code like region_code || '.%', false)
              then 'outside_region' end
     ], null)

@@ -13,6 +13,15 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// The demo loader.
+    pub fn demo() -> Self {
+        Actor {
+            user_id: None,
+            name: "demo".into(),
+            client_addr: None,
+        }
+    }
+
     /// The operator at the command line (`loksus user add`, imports, ...).
     pub fn command_line() -> Self {
         let who = std::env::var("SUDO_USER")
@@ -91,6 +100,20 @@ pub async fn record(conn: &mut PgConnection, actor: &Actor, entry: Entry) -> sql
         entry.after,
     )
     .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Names the writer of this transaction for the triggers that record one (the TPS count
+/// history reads `loksus.user_id` and `loksus.actor`).
+pub async fn act_as(conn: &mut PgConnection, actor: &Actor) -> sqlx::Result<()> {
+    sqlx::query!(
+        "select set_config('loksus.user_id', $1, true) as user_id, \
+                set_config('loksus.actor', $2, true) as actor",
+        actor.user_id.map(|i| i.to_string()).unwrap_or_default(),
+        actor.name
+    )
+    .fetch_one(conn)
     .await?;
     Ok(())
 }

@@ -136,7 +136,7 @@ pub async fn load(pool: &PgPool) -> Result<DemoSummary, DemoError> {
     )
     .execute(&mut *tx)
     .await?;
-    crate::stations::act_as(&mut tx, None, "demo").await?;
+    audit::act_as(&mut tx, &Actor::demo()).await?;
     sqlx::query!(
         r#"insert into stations (election_id, facility_id, tps_number, dpt, dptb, dpk)
            select $1, f.id, s.number, s.dpt, s.dptb, s.dpk

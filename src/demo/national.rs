@@ -14,7 +14,7 @@ use time::macros::date;
 use time::{Date, Duration};
 
 use super::{DemoAccount, DemoError, DemoSummary, begin, finish, hash_passwords};
-use crate::db::audit::Actor;
+use crate::db::audit::{self, Actor};
 use crate::domain::ballots::Contest;
 use crate::domain::eligibility::{self, Facts, Rule};
 use crate::domain::nik::PROVINCE_CODES;
@@ -373,7 +373,7 @@ pub async fn load(pool: &PgPool) -> Result<DemoSummary, DemoError> {
         .expect("planning thread");
     let mut tx = pool.begin().await?;
     let election_id = begin(&mut tx).await?;
-    crate::stations::act_as(&mut tx, None, "demo").await?;
+    audit::act_as(&mut tx, &Actor::demo()).await?;
     let (codes, names): (Vec<String>, Vec<String>) = plan.kabkota.iter().cloned().unzip();
     sqlx::query!(
         "insert into regions (code, name, parent_code)

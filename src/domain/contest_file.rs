@@ -8,6 +8,7 @@ use std::collections::HashMap;
 
 use crate::domain::ballots::BallotType;
 use crate::domain::csv_file::{RowError, csv_reader, first_line, match_header};
+use crate::domain::eligibility::within;
 
 /// What a Pilkada elects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -161,7 +162,8 @@ pub fn parse(content: &[u8]) -> Result<Vec<ContestRow>, Vec<RowError>> {
 }
 
 /// The rows an election cannot hold: a contest whose ballot it does not cast, or a region
-/// outside its own (`region`, when it has one).
+/// outside the province of its own region (`region`, when it has one: a Pilkada of Kota
+/// Lubuklinggau may gain the Gubernur contest of Sumatera Selatan, not one in Jambi).
 pub fn misfits(rows: &[ContestRow], ballots: &[BallotType], region: Option<&str>) -> Vec<RowError> {
     let mut errors = Vec::new();
     for r in rows {
@@ -171,7 +173,7 @@ pub fn misfits(rows: &[ContestRow], ballots: &[BallotType], region: Option<&str>
                 r.contest.as_str()
             );
             errors.push(RowError::new(r.line, "contest", msg));
-        } else if let Some(outer) = region.filter(|o| !inside(&r.region, o)) {
+        } else if let Some(outer) = region.filter(|o| !within(&r.region, &o[..2])) {
             let msg = format!(
                 "Wilayah {} di luar wilayah pemilihan ini ({outer}).",
                 r.region
@@ -182,19 +184,17 @@ pub fn misfits(rows: &[ContestRow], ballots: &[BallotType], region: Option<&str>
     errors
 }
 
-fn inside(code: &str, outer: &str) -> bool {
-    code == outer
-        || code
-            .strip_prefix(outer)
-            .is_some_and(|rest| rest.starts_with('.'))
-}
-
-/// The province every contest lies in, when they all lie in one.
-pub fn single_province(rows: &[ContestRow]) -> Option<String> {
-    let first = &rows.first()?.region[..2];
+/// The smallest region holding every contest: the kab/kota of a Pilkada that elects only
+/// its Bupati/Walikota, the province when all contests lie in one, none otherwise.
+pub fn common_region(rows: &[ContestRow]) -> Option<String> {
+    let first = &rows.first()?.region;
+    if rows.iter().all(|r| &r.region == first) {
+        return Some(first.clone());
+    }
+    let province = &first[..2];
     rows.iter()
-        .all(|r| &r.region[..2] == first)
-        .then(|| first.to_owned())
+        .all(|r| &r.region[..2] == province)
+        .then(|| province.to_owned())
 }
 
 #[cfg(test)]
@@ -210,7 +210,13 @@ mod tests {
         let rows = parse(b"contest,region_code\ngubernur,16\nBupati/Walikota,1673\n").unwrap();
         assert_eq!(rows[1].region, "16.73");
         assert_eq!(rows[1].contest, Contest::BupatiWalikota);
-        assert_eq!(single_province(&rows).as_deref(), Some("16"));
+        assert_eq!(common_region(&rows).as_deref(), Some("16"));
+        let town = parse(b"contest,region_code\nbupati_walikota,16.73\n").unwrap();
+        assert_eq!(common_region(&town).as_deref(), Some("16.73"));
+        // A town's Pilkada may gain its province's Gubernur contest, not another province's.
+        let both = parse(b"contest,region_code\ngubernur,16\nbupati_walikota,16.73\n").unwrap();
+        let ballots = [BallotType::Gubernur, BallotType::BupatiWalikota];
+        assert!(misfits(&both, &ballots, Some("16.73")).is_empty());
         let semicolons = parse(b"kode_wilayah;kontestasi\n16.73;bupati_walikota\n").unwrap();
         assert_eq!(semicolons[0].region, "16.73");
     }
@@ -250,7 +256,7 @@ mod tests {
         // 31.71 is refused on its own (DKI); use another province's kab/kota.
         assert!(rows.is_err());
         let rows = parse(b"contest,region_code\ngubernur,16\nbupati_walikota,18.71\n").unwrap();
-        assert_eq!(single_province(&rows), None);
+        assert_eq!(common_region(&rows), None);
         let found = misfits(&rows, &[BallotType::BupatiWalikota], Some("18"));
         assert_eq!(lines(&found), [(2, "contest")]);
         let found = misfits(
@@ -267,6 +273,6 @@ mod tests {
             )
             .is_empty()
         );
-        assert!(!inside("16.73", "16.7"));
+        assert!(!within("16.73", "16.7"));
     }
 }

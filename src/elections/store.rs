@@ -58,19 +58,6 @@ fn snapshot(s: &Settings) -> Map<String, Value> {
     }
 }
 
-/// Names the writer of this transaction for the triggers that record one (TPS counts).
-async fn act_as(conn: &mut PgConnection, actor: &Actor) -> sqlx::Result<()> {
-    sqlx::query!(
-        "select set_config('loksus.user_id', $1, true) as user_id, \
-                set_config('loksus.actor', $2, true) as actor",
-        actor.user_id.map(|i| i.to_string()).unwrap_or_default(),
-        actor.name
-    )
-    .fetch_one(conn)
-    .await?;
-    Ok(())
-}
-
 /// Creates the election `slug`; with `copy_from`, it gets the same TPS (facility, number,
 /// location, name) as that election, in the same transaction.
 pub async fn create(
@@ -148,7 +135,7 @@ async fn insert(conn: &mut PgConnection, slug: &str, s: &Settings) -> Result<i64
 /// Copies the TPS of election `from` (facility, number, location, name; not the counts,
 /// readiness, ballots or voters) to election `to`; returns how many.
 async fn copy_stations(conn: &mut PgConnection, from: i64, to: i64, actor: &Actor) -> Result<u64> {
-    act_as(conn, actor).await?;
+    audit::act_as(conn, actor).await?;
     let done = sqlx::query!(
         "insert into stations (election_id, facility_id, tps_number, location_code, name)
          select $2, facility_id, tps_number, location_code, name
@@ -315,7 +302,7 @@ pub async fn load_contests(
         return Err(ElectionError::Rows(errors));
     }
     let before = contests_json(&mut tx, row.id, row.region_code.as_deref()).await?;
-    let region = contest_file::single_province(&rows);
+    let region = contest_file::common_region(&rows);
     replace_contests(&mut tx, row.id, &rows, region.as_deref()).await?;
     let after = contests_json(&mut tx, row.id, region.as_deref()).await?;
     let entry = Entry::new("election.contests")

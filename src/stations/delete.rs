@@ -6,9 +6,9 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::json;
 
+use super::TpsPath;
 use super::queries;
 use super::refusal::{FormResult, Refusal, settle};
-use super::{TpsPath, act_as};
 use crate::db::audit::{self, Entry};
 use crate::domain::access::Action;
 use crate::domain::format;
@@ -102,7 +102,7 @@ async fn remove(
 ) -> FormResult<(), ()> {
     let p = &at.place;
     let mut tx = state.db.begin().await?;
-    act_as(&mut tx, Some(at.user.id), &at.user.username).await?;
+    crate::db::audit::act_as(&mut tx, &at.user.actor()).await?;
     let locked = queries::lock_version(&mut tx, s.id).await?;
     if Some(locked) != form.versi.trim().parse().ok() {
         return Err(Refusal::stale(()).into());

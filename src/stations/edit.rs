@@ -8,7 +8,7 @@ use serde_json::json;
 
 use super::queries::{self, Counts, Details};
 use super::refusal::{FormResult, Refusal, Typed, is_unique_violation, settle};
-use super::{TpsPath, act_as, parse_count, parse_location, tps};
+use super::{TpsPath, parse_count, parse_location, tps};
 use crate::db::audit::{self, Entry};
 use crate::domain::access::Action;
 use crate::http::AppState;
@@ -159,7 +159,7 @@ async fn insert(state: &AppState, at: &AtFacility, form: &NewForm) -> FormResult
         details(p, &form.nomor, &form.lokasi, &form.nama).and_then(|d| Ok((d, counts(form)?)));
     let (d, (dpt, dptb, dpk)) = checked.map_err(|msg| Refusal::invalid(msg, ()))?;
     let mut tx = state.db.begin().await?;
-    act_as(&mut tx, Some(at.user.id), &at.user.username).await?;
+    crate::db::audit::act_as(&mut tx, &at.user.actor()).await?;
     let id = match queries::insert_station(&mut tx, p, &d, (dpt, dptb, dpk)).await {
         Err(e) if is_unique_violation(&e) => {
             let msg = format!("TPS {} sudah ada di fasilitas ini.", d.number);
@@ -207,7 +207,7 @@ async fn change_details(
     let d = details(p, &form.nomor, &form.lokasi, &form.nama)
         .map_err(|msg| Refusal::invalid(msg, form.typed()))?;
     let mut tx = state.db.begin().await?;
-    act_as(&mut tx, Some(at.user.id), &at.user.username).await?;
+    crate::db::audit::act_as(&mut tx, &at.user.actor()).await?;
     let version = form.versi.trim().parse().ok();
     match queries::update_details(&mut tx, s.id, version, &d).await {
         Ok(true) => {}

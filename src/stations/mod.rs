@@ -23,8 +23,6 @@ mod refusal;
 mod tps;
 mod views;
 
-pub use self::queries::act_as;
-
 use axum::Router;
 use axum::routing::{get, post};
 use serde::Deserialize;

@@ -288,18 +288,6 @@ pub async fn delete_station(conn: &mut PgConnection, id: i64) -> sqlx::Result<()
     Ok(())
 }
 
-/// Names the writer of this transaction for the count-history trigger.
-pub async fn act_as(conn: &mut PgConnection, user_id: Option<i64>, name: &str) -> sqlx::Result<()> {
-    sqlx::query!(
-        "select set_config('loksus.user_id', $1, true) as user_id, set_config('loksus.actor', $2, true) as actor",
-        user_id.map(|i| i.to_string()).unwrap_or_default(),
-        name
-    )
-    .fetch_one(conn)
-    .await?;
-    Ok(())
-}
-
 /// An item of an election's readiness checklist.
 pub struct ChecklistItem {
     pub label: String,

@@ -459,36 +459,42 @@ async fn jakarta_has_four_ballots_and_a_kecamatan_dapil_decides_the_dprd_provins
 #[tokio::test]
 async fn a_pilkada_gives_contest_ballots_only_where_the_contest_is_held() {
     let app = TestApp::spawn_with_demo().await;
-    // Pilkada Sumatera Selatan: Gubernur in the province, Walikota in Lubuklinggau only;
-    // reserve 2.5%, cap 600. Its TPS: the demo's TPS of Lubuklinggau and Palembang.
-    exec(
+    // Pilkada Sumatera Selatan made as an admin would: Gubernur in the province, Walikota
+    // in Lubuklinggau only; by default cap 600 and reserve 2.5%; the TPS of Pemilu 2024.
+    let out = stdout(&loksus(
         &app,
-        "insert into elections (slug, name, kind, voting_day, transfer_deadline,
-                                detainee_transfer_deadline, max_voters_per_tps,
-                                reserve_basis_points, ballot_types, region_code)
-         values ('pilkada-2024', 'Pilkada 2024', 'pilkada', '2024-11-27', '2024-10-28',
-                 '2024-11-20', 600, 250, array['gubernur', 'bupati_walikota'], '16')",
+        &[
+            "election",
+            "add",
+            "--slug",
+            "pilkada-2024",
+            "--name",
+            "Pilkada Serentak 2024",
+            "--kind",
+            "pilkada",
+            "--voting-day",
+            "2024-11-27",
+            "--copy-tps-from",
+            "pemilu-2024",
+        ],
+    ));
+    assert!(out.contains("pilkada-2024"), "{out}");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("kontestasi.csv");
+    std::fs::write(
+        &file,
+        "contest,region_code\ngubernur,16\nbupati_walikota,16.73\n",
     )
-    .await;
-    exec(
+    .unwrap();
+    stdout(&loksus(
         &app,
-        "insert into election_contests (election_id, contest, region_code)
-         select id, c, r from elections,
-              (values ('gubernur', '16'), ('bupati_walikota', '16.73')) as x (c, r)
-         where slug = 'pilkada-2024'",
-    )
-    .await;
-    exec(
-        &app,
-        "insert into stations (election_id, facility_id, tps_number, dpt, dptb, dpk, location_code)
-         select p.id, s.facility_id, s.tps_number, 400, 30, 10, s.location_code
-         from stations s join elections e on e.id = s.election_id and e.slug = 'pemilu-2024'
-         join facilities f on f.id = s.facility_id
-         cross join elections p
-         where p.slug = 'pilkada-2024'
-           and f.code in ('lapas-lubuklinggau', 'lapas-palembang')",
-    )
-    .await;
+        &[
+            "election",
+            "contests",
+            "pilkada-2024",
+            file.to_str().unwrap(),
+        ],
+    ));
     let slug = "pilkada-2024";
     let llg = first_tps(
         &app,

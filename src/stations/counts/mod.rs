@@ -16,8 +16,8 @@ use serde_json::json;
 
 use self::queries::Current;
 use self::view::{CountsPage, Marked, blocks, triple};
+use super::parse_count;
 use super::refusal::{FormResult, Refusal, settle};
-use super::{act_as, parse_count};
 use crate::db::audit::{self, Entry};
 use crate::domain::access::Action;
 use crate::domain::format;
@@ -115,7 +115,7 @@ async fn write(
     let labels = queries::tps_labels(&state.db, election.id, &at.code).await?;
     let edits = edits(form, &labels)?;
     let mut tx = state.db.begin().await?;
-    act_as(&mut tx, Some(at.user.id), &at.user.username).await?;
+    crate::db::audit::act_as(&mut tx, &at.user.actor()).await?;
     let ids: Vec<i64> = edits.iter().map(|e| e.id).collect();
     let current: HashMap<i64, Current> = queries::lock_current(&mut tx, &ids)
         .await?
