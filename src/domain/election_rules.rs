@@ -227,12 +227,7 @@ pub fn parse_reserve_percent(s: &str) -> Result<i32, String> {
 
 /// Hundredths of a percent as the command line writes them: 200 → `2`, 250 → `2.5`.
 pub fn percent_text(basis_points: i32) -> String {
-    let (whole, frac) = (basis_points / 100, basis_points % 100);
-    match frac {
-        0 => whole.to_string(),
-        f if f % 10 == 0 => format!("{whole}.{}", f / 10),
-        f => format!("{whole}.{f:02}"),
-    }
+    crate::domain::format::basis_points_decimal(basis_points.into())
 }
 
 fn parse_date(field: Field, s: &str) -> Result<Date, FieldError> {

@@ -32,15 +32,20 @@ pub fn rounded_percent(part: i64, whole: i64) -> Option<i64> {
     (whole > 0).then(|| (part * 200 + whole) / (whole * 2))
 }
 
-/// A rate in hundredths of a percent, as Indonesians write it: 200 → `"2%"`,
-/// 250 → `"2,5%"`, 225 → `"2,25%"`.
-pub fn basis_points_percent(bp: i64) -> String {
+/// A rate in hundredths of a percent as a plain decimal number (for scripts): 200 → `"2"`,
+/// 250 → `"2.5"`, 225 → `"2.25"`.
+pub fn basis_points_decimal(bp: i64) -> String {
     let whole = bp / 100;
     match bp % 100 {
-        0 => format!("{whole}%"),
-        f if f % 10 == 0 => format!("{whole},{}%", f / 10),
-        f => format!("{whole},{f:02}%"),
+        0 => whole.to_string(),
+        f if f % 10 == 0 => format!("{whole}.{}", f / 10),
+        f => format!("{whole}.{f:02}"),
     }
+}
+
+/// The same rate as Indonesians write it: 200 → `"2%"`, 250 → `"2,5%"`.
+pub fn basis_points_percent(bp: i64) -> String {
+    format!("{}%", basis_points_decimal(bp).replace('.', ","))
 }
 
 const MONTHS: [&str; 12] = [

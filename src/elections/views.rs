@@ -93,9 +93,8 @@ pub struct ElectionLine {
     pub ballots: String,
 }
 
-/// `2.5` → `2,5%`.
 fn percent(basis_points: i32) -> String {
-    format!("{}%", percent_text(basis_points).replace('.', ","))
+    crate::domain::format::basis_points_percent(basis_points.into())
 }
 
 fn ballot_labels(names: &[String]) -> String {
