@@ -1,11 +1,12 @@
 //! The `loksus` command line. Every subcommand finds its database the same way: `DATABASE_URL`
 //! when set, otherwise the private cluster in the data directory. The subcommands live one
 //! group per file: [`serve`], [`demo`], [`roll`] (imports), [`reconcile`], [`export`],
-//! [`user`].
+//! [`user`], [`regions`] (the Kemendagri reference).
 
 mod demo;
 mod export;
 mod reconcile;
+mod regions;
 mod roll;
 mod serve;
 mod user;
@@ -19,6 +20,7 @@ use crate::rolls;
 
 pub use demo::DemoCommand;
 pub use export::ExportCommand;
+pub use regions::RegionsCommand;
 pub use roll::RollCommand;
 pub use serve::{ServeArgs, shutdown_signal};
 pub use user::UserCommand;
@@ -90,6 +92,11 @@ pub enum Command {
         #[command(subcommand)]
         command: ExportCommand,
     },
+    /// The Kemendagri region reference (provinces, kab/kota, kecamatan, desa).
+    Regions {
+        #[command(subcommand)]
+        command: RegionsCommand,
+    },
 }
 
 /// A command-line mistake (unknown facility, unreadable file): exit status 2.
@@ -134,6 +141,7 @@ impl Cli {
             Command::User { command } => user::run(&db, command).await,
             Command::Roll { command } => roll::run(&db, command).await,
             Command::Export { command } => export::run(&db, command).await,
+            Command::Regions { command } => regions::run(&db, command).await,
             Command::Purge => match rolls::purge_uploads(&db.pool).await {
                 Ok(n) => {
                     println!("purged {n} abandoned uploads");

@@ -15,6 +15,7 @@ mod faults;
 mod pages;
 mod platform;
 mod props;
+mod regions;
 mod reports;
 mod rolls;
 mod security;
