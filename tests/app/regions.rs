@@ -231,3 +231,35 @@ async fn a_roll_row_with_an_unknown_home_region_is_refused_with_its_row_and_colu
          kecamatan 16.73.99 tidak ada."
     );
 }
+
+#[tokio::test]
+async fn a_voter_with_an_unknown_home_region_is_refused_on_the_form() {
+    let app = TestApp::spawn_with_demo().await;
+    let registrar = app
+        .login(Role::Registrar, None, Some("lapas-lubuklinggau"))
+        .await;
+    let fields = |home: &'static str| {
+        [
+            ("nik", "1673011508900001"),
+            ("nama", "Budi Santoso"),
+            ("tanggal_lahir", "15-08-1990"),
+            ("jenis_kelamin", "L"),
+            ("status", "NAPI"),
+            ("kode_wilayah_asal", home),
+        ]
+    };
+    let url = "/fasilitas/lapas-lubuklinggau/daftar/baru";
+    let resp = registrar.post(url, &fields("16.73.01.9999")).await;
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(resp.text().await.unwrap().contains(
+        "kode_wilayah_asal: Kode wilayah 16.73.01.9999 tidak dikenal: kecamatan 16.73.01 \
+         (Lubuk Linggau Timur I) ada, tetapi desa/kelurahan 16.73.01.9999 tidak ada."
+    ));
+    let voters: i64 = sqlx::query_scalar("select count(*) from voters")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(voters, 0);
+    let resp = registrar.post(url, &fields("16.73.01.1001")).await;
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+}
