@@ -9,18 +9,18 @@
 //!    database the command line opens, the benchmark route).
 //! 2. Features, one folder per thing users do, each with its `router()`: [`auth`] (login,
 //!    logout, CSRF, throttle), [`users`], [`elections`] (creating and changing elections,
-//!    Pilkada contests), [`audit`] (the page), `facilities` (editing one),
+//!    Pilkada contests), [`audit`] (the page), `facilities` (creating and editing one),
 //!    [`rolls`] (voter rolls, imports, transfers), [`stations`] (TPS, counts, allocation,
 //!    readiness, dapils, prints), [`reports`] (dashboards, province and facility pages,
 //!    downloads, exports), [`reconcile`] (KPU's list).
 //! 3. [`read`]: read models the features share: the selected election, the place a user may
-//!    see, TPS summaries, pre-aggregated figures.
+//!    see, TPS summaries, pre-aggregated figures, the check of typed region codes.
 //! 4. [`http`]: what every handler uses: `AppState`, `AppError` and its Indonesian page, the
 //!    page frame, the signed-in user, form extraction, CSV output, charts.
-//! 5. [`domain`]: pure rules and types (roles and scopes, NIK, eligibility, the roll file,
-//!    ballots, allocation, readiness, figures, masking, Indonesian formats).
-//! 6. [`db`] and [`config`]: pool settings, migrations, the audit writer, constraint
-//!    messages; settings.
+//! 5. [`domain`]: pure rules and types (roles and scopes, NIK, region codes, eligibility, the
+//!    roll file, ballots, allocation, readiness, figures, masking, Indonesian formats).
+//! 6. [`db`] and [`config`]: pool settings, migrations and the Kemendagri region reference
+//!    loaded after them, the audit writer, constraint messages; settings.
 
 pub mod audit;
 pub mod auth;

@@ -1,12 +1,13 @@
 //! The `loksus` command line. Every subcommand finds its database the same way: `DATABASE_URL`
 //! when set, otherwise the private cluster in the data directory. The subcommands live one
 //! group per file: [`serve`], [`demo`], [`roll`] (imports), [`reconcile`], [`export`],
-//! [`user`], [`election`].
+//! [`user`], [`election`], [`regions`] (the Kemendagri reference).
 
 mod demo;
 mod election;
 mod export;
 mod reconcile;
+mod regions;
 mod roll;
 mod serve;
 mod stations;
@@ -22,6 +23,7 @@ use crate::rolls;
 pub use demo::DemoCommand;
 pub use election::ElectionCommand;
 pub use export::ExportCommand;
+pub use regions::RegionsCommand;
 pub use roll::RollCommand;
 pub use serve::{ServeArgs, shutdown_signal};
 pub use stations::DapilsCommand;
@@ -114,6 +116,11 @@ pub enum Command {
         #[command(subcommand)]
         command: ExportCommand,
     },
+    /// The Kemendagri region reference (provinces, kab/kota, kecamatan, desa).
+    Regions {
+        #[command(subcommand)]
+        command: RegionsCommand,
+    },
 }
 
 /// The facility and election a command is about; a usage error when either is unknown.
@@ -175,6 +182,7 @@ impl Cli {
                 stations::allocate(&db, &facility, election.as_deref()).await
             }
             Command::Dapils { command } => stations::run(&db, command).await,
+            Command::Regions { command } => regions::run(&db, command).await,
             Command::Purge => match rolls::purge_uploads(&db.pool).await {
                 Ok(n) => {
                     println!("purged {n} abandoned uploads");

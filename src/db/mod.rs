@@ -1,8 +1,10 @@
-//! The database as the application uses it: the pool settings, the migrations, the periodic
-//! clean-up of sessions, the audit writer and the mapping of constraint errors. Finding or
+//! The database as the application uses it: the pool settings, the migrations and the region
+//! reference loaded after them, the periodic clean-up of sessions, the audit writer and the
+//! mapping of constraint errors. Finding or
 //! starting a database for the command line is `devtools::database`'s job.
 
 pub mod audit;
+pub mod regions;
 
 use std::time::Duration;
 
@@ -18,11 +20,13 @@ pub fn pool_options() -> PgPoolOptions {
         .acquire_timeout(Duration::from_secs(3))
 }
 
+/// Runs the migrations, then loads the region reference when the database lacks it.
 pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
     sqlx::migrate!()
         .run(pool)
         .await
         .context("running the database migrations")?;
+    regions::load(pool).await?;
     // The session store keeps its own table (schema `tower_sessions`); creating it is idempotent.
     tower_sessions_sqlx_store::PostgresStore::new(pool.clone())
         .migrate()

@@ -157,11 +157,15 @@ pub async fn load(pool: &PgPool) -> Result<DemoSummary, DemoError> {
         name: "demo".into(),
         client_addr: None,
     };
-    // Illustrative TPS locations (kecamatan 01 of the facility's kab/kota; NTT's left empty
-    // so the readiness pages show what a missing location looks like), the illustrative
-    // dapils, and some checklist progress in Sumatera Selatan.
+    // Illustrative TPS locations (the first desa of the first kecamatan of the facility's
+    // kab/kota in the region reference; NTT's left empty so the readiness pages show what a
+    // missing location looks like), the illustrative dapils, and some checklist progress in
+    // Sumatera Selatan.
     sqlx::query!(
-        "update stations s set location_code = f.kabkota_code || '.01.1001'
+        "update stations s set location_code = (
+             select min(d.code) from regions d
+             where d.parent_code = (select min(k.code) from regions k
+                                    where k.parent_code = f.kabkota_code))
          from facilities f where f.id = s.facility_id and f.province_code <> '53'"
     )
     .execute(&mut *tx)
@@ -298,4 +302,21 @@ struct StationColumns {
     dpt: Vec<i32>,
     dptb: Vec<i32>,
     dpk: Vec<i32>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demo_dapils_name_regions_of_the_reference() {
+        let known: std::collections::HashSet<String> = crate::db::regions::reference()
+            .into_iter()
+            .map(|r| r.code)
+            .collect();
+        for line in DEMO_DAPILS.lines().skip(1) {
+            let region = line.rsplit(',').next().unwrap();
+            assert!(known.contains(region), "{line}");
+        }
+    }
 }

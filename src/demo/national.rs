@@ -2,8 +2,8 @@
 //! all 38 provinces, about 550 facilities of every type, about 1.800 TPS and 300.000 inmates
 //! with valid and invalid NIKs, every eligibility reason, transfers and releases, voters
 //! placed on TPS, readiness, ballots received and dapils. Deterministic (a fixed seed) and
-//! entirely illustrative: facility names, kab/kota (codes `PP.41`–`PP.79`) and figures are
-//! made up; only the province codes and names are real.
+//! illustrative: facility names, figures and dapils are made up; the kab/kota, kecamatan and
+//! desa codes are real ones of the Kemendagri reference (`crate::db::regions`).
 
 use std::collections::HashMap;
 
@@ -15,6 +15,7 @@ use time::{Date, Duration};
 
 use super::{DemoAccount, DemoError, DemoSummary, begin, finish, hash_passwords};
 use crate::db::audit::{self, Actor};
+use crate::db::regions;
 use crate::domain::ballots::Contest;
 use crate::domain::eligibility::{self, Facts, Rule};
 use crate::domain::nik::PROVINCE_CODES;
@@ -40,6 +41,8 @@ pub struct Facility {
     pub kabkota: String,
     pub inmates: usize,
     pub stations: usize,
+    /// The desa of each TPS (in the kab/kota's first kecamatan).
+    pub locations: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -64,10 +67,30 @@ pub struct Voter {
 }
 
 pub struct Plan {
-    pub kabkota: Vec<(String, String)>,
+    pub kabkota: Vec<String>,
     pub facilities: Vec<Facility>,
     pub voters: Vec<Voter>,
     pub dapils: Vec<DapilRow>,
+}
+
+/// The codes of the region reference by parent: each province's kab/kota, each kab/kota's
+/// kecamatan, each kecamatan's desa, in code order.
+struct Codes(HashMap<String, Vec<String>>);
+
+impl Codes {
+    fn load() -> Codes {
+        let mut under: HashMap<String, Vec<String>> = HashMap::new();
+        for r in regions::reference() {
+            if let Some((parent, _)) = r.code.rsplit_once('.') {
+                under.entry(parent.to_owned()).or_default().push(r.code);
+            }
+        }
+        Codes(under)
+    }
+
+    fn under(&self, code: &str) -> &[String] {
+        self.0.get(code).map_or(&[], Vec::as_slice)
+    }
 }
 
 /// Splits `total` over `weights` with the largest-remainder method.
@@ -106,6 +129,7 @@ const LAST: [&str; 10] = [
 /// The whole national data set, computed without a database.
 pub fn plan() -> Plan {
     let mut rng = StdRng::seed_from_u64(SEED);
+    let codes = Codes::load();
     // Java and the large Sumatran provinces hold more facilities.
     let weights: Vec<usize> = PROVINCE_CODES
         .iter()
@@ -119,11 +143,9 @@ pub fn plan() -> Plan {
     let mut kabkota = Vec::new();
     let mut facilities = Vec::new();
     for (p, &count) in PROVINCE_CODES.iter().zip(&per_province) {
-        let n_kab = count.div_ceil(3).max(2);
-        let codes: Vec<String> = (0..n_kab).map(|k| format!("{p}.{}", 41 + k)).collect();
-        for c in &codes {
-            kabkota.push((c.clone(), format!("Kab/Kota Ilustratif {c}")));
-        }
+        let all = codes.under(p);
+        let mine = &all[..count.div_ceil(3).max(2).min(all.len())];
+        kabkota.extend(mine.iter().cloned());
         for i in 0..count {
             let roll: u32 = rng.gen_range(0..100);
             let mut acc = 0;
@@ -140,7 +162,7 @@ pub fn plan() -> Plan {
             } else {
                 (t, label)
             };
-            let kab = codes[i % codes.len()].clone();
+            let kab = mine[i % mine.len()].clone();
             facilities.push(Facility {
                 code: format!("{}-{p}-{:02}", t.replace('_', "-"), i + 1),
                 name: format!("{label} Ilustratif {p}-{:02}", i + 1),
@@ -149,6 +171,7 @@ pub fn plan() -> Plan {
                 kabkota: kab,
                 inmates: 0,
                 stations: 0,
+                locations: Vec::new(),
             });
         }
     }
@@ -169,8 +192,10 @@ pub fn plan() -> Plan {
     };
     let mut voters = Vec::with_capacity(INMATES + INMATES / 20);
     let mut counter = 0usize;
-    let codes: Vec<String> = facilities.iter().map(|f| f.code.clone()).collect();
+    let facility_codes: Vec<String> = facilities.iter().map(|f| f.code.clone()).collect();
     let mut tps_counts = vec![0usize; facilities.len()];
+    // NIK serials count up per kecamatan and birth date, as Disdukcapil issues them.
+    let mut serials: HashMap<String, u32> = HashMap::new();
     for (fi, f) in facilities.iter().enumerate() {
         let first = voters.len();
         let extra = f.inmates / 25; // released or transferred away: kept as departed
@@ -197,34 +222,27 @@ pub fn plan() -> Plan {
             } else {
                 PROVINCE_CODES[rng.gen_range(0..PROVINCE_CODES.len())]
             };
-            let home_kab = 41 + rng.gen_range(0..2);
-            let kec = 10 + (counter / 9_999) % 90;
-            let serial = 1 + counter % 9_999;
-            let home = format!("{home_province}.{home_kab}.{kec:02}");
-            let day = birth.day() + if female { 40 } else { 0 };
-            let digits = format!(
-                "{home_province}{home_kab}{kec:02}{day:02}{:02}{:02}{serial:04}",
-                u8::from(birth.month()),
-                birth.year().rem_euclid(100)
-            );
-            let (nik, nik_flag) = match rng.gen_range(0..100) {
+            let home_kab = &codes.under(home_province)[rng.gen_range(0..2)];
+            let kecamatan = codes.under(home_kab);
+            let home = kecamatan[rng.gen_range(0..kecamatan.len())].clone();
+            let offset = if female { 40 } else { 0 };
+            let (nik_day, nik_flag) = match rng.gen_range(0..100) {
                 0..=2 => (None, Some("no_nik")),
-                3 => {
-                    // The date in the NIK disagrees with the recorded birth date.
-                    let wrong = format!(
-                        "{}{:02}{}",
-                        &digits[..6],
-                        (day % 27) + 1 + if female { 40 } else { 0 },
-                        &digits[8..]
-                    );
-                    if wrong == digits {
-                        (Some(digits), None)
-                    } else {
-                        (Some(wrong), Some("nik_mismatch"))
-                    }
-                }
-                _ => (Some(digits), None),
+                // The date in the NIK disagrees with the recorded birth date.
+                3 => (Some(birth.day() % 28 + 1 + offset), Some("nik_mismatch")),
+                _ => (Some(birth.day() + offset), None),
             };
+            let nik = nik_day.map(|day| {
+                let prefix = format!(
+                    "{}{day:02}{:02}{:02}",
+                    home.replace('.', ""),
+                    u8::from(birth.month()),
+                    birth.year().rem_euclid(100)
+                );
+                let serial = serials.entry(prefix.clone()).or_default();
+                *serial += 1;
+                format!("{prefix}{serial:04}")
+            });
             let marital = if juvenile && rng.gen_ratio(9, 10) {
                 "never_married"
             } else {
@@ -237,7 +255,10 @@ pub fn plan() -> Plan {
                 if rng.gen_ratio(2, 3) {
                     "bebas".to_owned()
                 } else {
-                    format!("dipindahkan ke {}", codes[(fi + 1) % codes.len()])
+                    format!(
+                        "dipindahkan ke {}",
+                        facility_codes[(fi + 1) % facility_codes.len()]
+                    )
                 }
             });
             voters.push(Voter {
@@ -264,7 +285,7 @@ pub fn plan() -> Plan {
                 list: ["dpt", "dpt", "dpt", "dptb", "dpk", "dpt"][rng.gen_range(0..6)].into(),
                 departed,
                 transferred_from: (j < f.inmates && rng.gen_ratio(1, 100))
-                    .then(|| (fi + codes.len() - 1) % codes.len()),
+                    .then(|| (fi + facility_codes.len() - 1) % facility_codes.len()),
                 station: None,
             });
             if rng.gen_ratio(1, 30) {
@@ -297,11 +318,13 @@ pub fn plan() -> Plan {
         tps_counts[fi] = n_tps;
     }
     for (f, n) in facilities.iter_mut().zip(tps_counts) {
+        let desa = codes.under(&codes.under(&f.kabkota)[0]);
         f.stations = n;
+        f.locations = (0..n).map(|s| desa[s % desa.len()].clone()).collect();
     }
 
     // Illustrative dapils: DPR dapils of three kab/kota, DPRD Provinsi of two, DPRD Kab/Kota
-    // of ten kecamatan (with kecamatan 01, where the TPS stand, in the first).
+    // of ten kecamatan (with the first kecamatan, where the TPS stand, in the first).
     let mut dapil_rows = Vec::new();
     let mut row = |contest: Contest, code: String, region: String| {
         dapil_rows.push(DapilRow {
@@ -314,28 +337,19 @@ pub fn plan() -> Plan {
         });
     };
     for p in PROVINCE_CODES {
-        let mine: Vec<&String> = kabkota
-            .iter()
-            .map(|(c, _)| c)
-            .filter(|c| c.starts_with(&format!("{p}.")))
-            .collect();
-        for (i, k) in mine.iter().enumerate() {
-            row(Contest::Dpr, format!("{p} DPR {}", i / 3 + 1), (*k).clone());
+        let mine = kabkota.iter().filter(|c| c.starts_with(&format!("{p}.")));
+        for (i, k) in mine.enumerate() {
+            row(Contest::Dpr, format!("{p} DPR {}", i / 3 + 1), k.clone());
             row(
                 Contest::DprdProv,
                 format!("{p} PROV {}", i / 2 + 1),
-                (*k).clone(),
+                k.clone(),
             );
-            row(
-                Contest::DprdKabkota,
-                format!("{k} KAB 1"),
-                format!("{k}.01"),
-            );
-            for kec in 10..100 {
+            for (j, kec) in codes.under(k).iter().enumerate() {
                 row(
                     Contest::DprdKabkota,
-                    format!("{k} KAB {}", (kec - 10) / 10 + 1),
-                    format!("{k}.{kec:02}"),
+                    format!("{k} KAB {}", j / 10 + 1),
+                    kec.clone(),
                 );
             }
         }
@@ -374,16 +388,6 @@ pub async fn load(pool: &PgPool) -> Result<DemoSummary, DemoError> {
     let mut tx = pool.begin().await?;
     let election_id = begin(&mut tx).await?;
     audit::act_as(&mut tx, &Actor::demo()).await?;
-    let (codes, names): (Vec<String>, Vec<String>) = plan.kabkota.iter().cloned().unzip();
-    sqlx::query!(
-        "insert into regions (code, name, parent_code)
-         select c, n, left(c, 2) from unnest($1::text[], $2::text[]) as r (c, n)
-         on conflict (code) do nothing",
-        &codes,
-        &names
-    )
-    .execute(&mut *tx)
-    .await?;
     let f = &plan.facilities;
     let ids: Vec<i64> = sqlx::query_scalar!(
         r#"insert into facilities (code, name, facility_type, class, province_code, kabkota_code,
@@ -428,7 +432,7 @@ pub async fn load(pool: &PgPool) -> Result<DemoSummary, DemoError> {
             }
             s_cols.0.push(ids[fi]);
             s_cols.1.push((first + s) as i32);
-            s_cols.2.push(format!("{}.01.{}", fac.kabkota, 1001 + s));
+            s_cols.2.push(fac.locations[s].clone());
             for (col, v) in s_cols.3.iter_mut().zip(c) {
                 col.push(v);
             }
@@ -602,6 +606,21 @@ mod tests {
         }
         assert!(per.values().all(|n| *n <= 300));
         assert!(p.facilities.iter().any(|f| f.code == SAMPLE_FACILITY));
+    }
+
+    #[test]
+    fn every_region_code_is_in_the_reference() {
+        let known: HashSet<String> = regions::reference().into_iter().map(|r| r.code).collect();
+        let p = plan();
+        let codes = p
+            .facilities
+            .iter()
+            .flat_map(|f| std::iter::once(&f.kabkota).chain(&f.locations))
+            .chain(p.voters.iter().map(|v| &v.home))
+            .chain(p.dapils.iter().map(|d| &d.region));
+        for code in codes {
+            assert!(known.contains(code), "{code} is not in the reference");
+        }
     }
 
     #[test]

@@ -144,7 +144,7 @@ fn plan_province(p: &ProvinceSpec) -> Vec<PlannedFacility> {
             inmates: with_vote[fi] + non_voters[fi],
             stations: tps
                 .into_iter()
-                .zip(p.first_tps..)
+                .zip(first_tps(p, f.kabkota)..)
                 .map(|(c, number)| PlannedStation {
                     number,
                     dpt: c[0],
@@ -154,6 +154,15 @@ fn plan_province(p: &ProvinceSpec) -> Vec<PlannedFacility> {
                 .collect(),
         })
         .collect()
+}
+
+/// The number of a facility's first TPS: 901 where TPS Loksus use the 9xx range.
+fn first_tps(p: &ProvinceSpec, kabkota: &str) -> u32 {
+    let nine_hundreds = p
+        .numbered_from_901
+        .iter()
+        .any(|c| kabkota == *c || kabkota.starts_with(&format!("{c}.")));
+    if nine_hundreds { 901 } else { 1 }
 }
 
 #[cfg(test)]
@@ -220,6 +229,10 @@ mod tests {
         let voters =
             |code: &str| -> Vec<u32> { get(code).stations.iter().map(|s| s.with_vote()).collect() };
         assert_eq!(voters("lapas-palembang"), vec![332, 398, 345, 353]);
+        let numbers =
+            |code: &str| -> Vec<u32> { get(code).stations.iter().map(|s| s.number).collect() };
+        assert_eq!(numbers("lapas-palembang"), vec![901, 902, 903, 904]);
+        assert_eq!(numbers("lapas-lubuklinggau"), vec![1, 2, 3, 4]);
         let cipinang = get("lapas-cipinang");
         assert_eq!(cipinang.stations.len(), 12);
         assert_eq!(cipinang.stations[0].number, 901);
@@ -229,6 +242,15 @@ mod tests {
         assert_eq!(voters("lpka-jakarta"), vec![63]);
         assert!(!get("lapas-lubuklinggau").illustrative);
         assert!(get("rutan-baturaja").illustrative);
+        assert_eq!(get("lapas-lubuklinggau").kabkota_code, "16.73");
+        assert_eq!(get("lapas-cipinang").kabkota_code, "31.75");
+        assert_eq!(get("rutan-salemba").kabkota_code, "31.71");
+        let surulangun = get("lapas-surulangun-rawas");
+        assert_eq!(
+            (surulangun.kabkota_code, surulangun.class),
+            ("16.13", Some("III"))
+        );
+        assert!(surulangun.illustrative);
     }
 
     #[test]
@@ -251,6 +273,22 @@ mod tests {
         codes.sort();
         codes.dedup();
         assert_eq!(codes.len(), plan.len());
+    }
+
+    #[test]
+    fn every_kabkota_is_in_the_region_reference() {
+        let known: std::collections::HashSet<String> = crate::db::regions::reference()
+            .into_iter()
+            .map(|r| r.code)
+            .collect();
+        for f in plan() {
+            assert!(
+                known.contains(f.kabkota_code),
+                "{}: {}",
+                f.code,
+                f.kabkota_code
+            );
+        }
     }
 
     #[test]

@@ -37,7 +37,7 @@ const LAST: [&str; 20] = [
 ];
 /// Kecamatan of first issue, by province: the province's own, and a few elsewhere.
 const HOME: [&str; 8] = [
-    "16.74.01", "16.74.02", "16.71.01", "16.71.05", "16.03.01", "16.05.02", "31.72.01", "19.71.01",
+    "16.73.01", "16.73.02", "16.71.01", "16.71.05", "16.03.01", "16.05.02", "31.75.01", "19.71.01",
 ];
 
 /// Writes `rows` voters (semicolon-separated, as Excel writes it on Indonesian systems) to

@@ -74,7 +74,7 @@ pub enum Action {
     DecideTransfer,
     /// Create, edit and delete TPS, their counts, readiness, ballots and voters' placement.
     WriteStations,
-    /// Edit a facility's details.
+    /// Create a facility, or edit its details.
     EditFacility,
     /// Upload KPU's final voter list for reconciliation.
     UploadKpuList,

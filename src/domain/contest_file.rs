@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use crate::domain::ballots::BallotType;
 use crate::domain::csv_file::{RowError, csv_reader, first_line, match_header};
 use crate::domain::eligibility::within;
+use crate::domain::region::{Level, RegionCode};
 
 /// What a Pilkada elects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -46,17 +47,12 @@ impl Contest {
     /// The region code of a contest: a province (`16`) for Gubernur, a kab/kota (`16.73`
     /// or `1673`) for Bupati/Walikota; dotted.
     fn region(self, s: &str) -> Option<String> {
-        let s = s.trim();
-        let digits: String = s.chars().filter(|c| *c != '.').collect();
-        if !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        let dotted = match (self, digits.len()) {
-            (Contest::Gubernur, 2) => digits.clone(),
-            (Contest::BupatiWalikota, 4) => format!("{}.{}", &digits[..2], &digits[2..]),
-            _ => return None,
+        let code = RegionCode::parse(s)?;
+        let level = match self {
+            Contest::Gubernur => Level::Province,
+            Contest::BupatiWalikota => Level::KabKota,
         };
-        (!s.contains('.') || s == dotted).then_some(dotted)
+        (code.level() == level).then(|| code.into_string())
     }
 }
 

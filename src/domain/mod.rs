@@ -14,5 +14,6 @@ pub mod nik;
 pub mod password;
 pub mod privacy;
 pub mod readiness;
+pub mod region;
 pub mod roll_file;
 pub mod voter;

@@ -145,17 +145,3 @@ pub async fn contests(conn: &mut PgConnection, election_id: i64) -> sqlx::Result
     .fetch_all(conn)
     .await
 }
-
-/// The codes of `codes` missing from the region reference.
-pub async fn unknown_regions(
-    conn: &mut PgConnection,
-    codes: &[String],
-) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar!(
-        r#"select c as "code!" from unnest($1::text[]) c
-           where not exists (select 1 from regions r where r.code = c)"#,
-        codes
-    )
-    .fetch_all(conn)
-    .await
-}

@@ -317,19 +317,15 @@ pub async fn load_contests(
     })
 }
 
-/// The rows whose region is not in the region reference.
+/// The rows whose region is not in the region reference, with the nearest level that is.
 async fn unknown_regions(conn: &mut PgConnection, rows: &[ContestRow]) -> Result<Vec<RowError>> {
-    let codes: Vec<String> = rows.iter().map(|r| r.region.clone()).collect();
-    let unknown = queries::unknown_regions(conn, &codes).await?;
+    let codes: Vec<&str> = rows.iter().map(|r| r.region.as_str()).collect();
+    let problems = crate::read::regions::problems(&mut *conn, &codes).await?;
     Ok(rows
         .iter()
-        .filter(|r| unknown.contains(&r.region))
-        .map(|r| {
-            let msg = format!(
-                "Kode wilayah {} tidak ada di referensi wilayah Kemendagri.",
-                r.region
-            );
-            RowError::new(r.line, "region_code", msg)
+        .filter_map(|r| {
+            let message = problems.get(&r.region)?;
+            Some(RowError::new(r.line, "region_code", message.clone()))
         })
         .collect())
 }

@@ -1,4 +1,7 @@
-//! Editing a facility's details (admin, or kanwil staff of its province).
+//! Creating a facility ([`new`]) and editing its details: admins anywhere, kanwil staff in
+//! their province.
+
+mod new;
 
 use askama::Template;
 use axum::Router;
@@ -19,7 +22,9 @@ use crate::http::session::CurrentUser;
 use crate::read::places::type_label;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/fasilitas/{code}/ubah", get(edit_page).post(update))
+    Router::new()
+        .route("/fasilitas/baru", get(new::new_page).post(new::create))
+        .route("/fasilitas/{code}/ubah", get(edit_page).post(update))
 }
 
 pub const TYPES: [&str; 6] = [
@@ -60,6 +65,18 @@ struct Facility {
     inmates: i32,
 }
 
+/// The facility types for a form's select, `selected` marked.
+fn type_options(selected: &str) -> Vec<TypeOption> {
+    TYPES
+        .iter()
+        .map(|&t| TypeOption {
+            value: t,
+            label: type_label(t),
+            selected: t == selected,
+        })
+        .collect()
+}
+
 /// The facility, if the user may see it (else 404), and may edit it (else 403).
 async fn editable(state: &AppState, user: &CurrentUser, code: &str) -> Result<Facility> {
     let f = sqlx::query_as!(
@@ -80,14 +97,7 @@ fn page(user: &CurrentUser, code: String, form: &EditForm, error: Option<String>
         layout: user.layout(),
         code,
         name: form.name.clone(),
-        types: TYPES
-            .iter()
-            .map(|&t| TypeOption {
-                value: t,
-                label: type_label(t),
-                selected: t == form.facility_type,
-            })
-            .collect(),
+        types: type_options(&form.facility_type),
         class: form.class.clone(),
         classes: CLASSES,
         inmates: form.inmates.clone(),
@@ -111,7 +121,7 @@ pub async fn edit_page(
 }
 
 /// The form as posted (Indonesian field names: `nama`, `jenis`, `kelas`, `jumlah_wbp`).
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 pub struct EditForm {
     #[serde(rename = "nama")]
     name: String,

@@ -1,9 +1,11 @@
 //! Read models the features share, below them: which election a page is about, the place
-//! (facility or province) a user may see, the TPS summaries and the pre-aggregated figures.
+//! (facility or province) a user may see, the TPS summaries, the pre-aggregated figures, and
+//! the check of typed region codes against the Kemendagri reference.
 
 pub mod elections;
 pub mod figures;
 pub mod places;
+pub mod regions;
 pub mod scope;
 pub mod stations;
 pub mod summary;

@@ -51,6 +51,7 @@ async fn province(State(state): State<AppState>, at: AtProvince) -> Result<Html<
     let page = ProvincePage {
         layout: at.user.layout(),
         election: at.election,
+        can_add_facility: at.user.may(Action::EditFacility),
         code: at.code,
         name: at.name,
         rows,

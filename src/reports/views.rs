@@ -94,6 +94,8 @@ pub fn province_row((code, name, f): (String, String, Figures), q: &str) -> Repo
 pub struct ProvincePage {
     pub layout: Layout,
     pub election: Option<Election>,
+    /// Whether the page links to the form for a new facility (admins and kanwil staff).
+    pub can_add_facility: bool,
     pub code: String,
     pub name: String,
     pub rows: Vec<ReportRow>,

@@ -17,6 +17,7 @@ use crate::http::AppState;
 use crate::http::error::{AppError, Result};
 use crate::http::form::Form;
 use crate::read::places::Place;
+use crate::read::regions;
 use crate::read::scope::AtFacility;
 use crate::rolls::queries::voters as queries;
 use crate::rolls::views::VoterPage;
@@ -76,8 +77,9 @@ const VOTER_CONSTRAINTS: [(&str, &str); 2] = [
     ),
 ];
 
-/// Why this voter cannot be saved as is (a NIK on another active roll, a duplicate here).
-/// The other facility is named only to a user whose scope covers it.
+/// Why this voter cannot be saved as is (a NIK on another active roll, a duplicate here, a
+/// home region the reference does not hold). The other facility is named only to a user
+/// whose scope covers it.
 async fn conflicts(
     conn: &mut PgConnection,
     scope: &AtFacility,
@@ -95,6 +97,12 @@ async fn conflicts(
     }
     if queries::duplicate(conn, &scope.place, &row.row_key(), except_id).await? {
         errors.push("nik: WBP ini sudah ada di daftar fasilitas ini".into());
+    }
+    if !row.home_from_nik
+        && let Some(home) = &row.home_region_code
+        && let Err(message) = regions::check(&mut *conn, home).await?
+    {
+        errors.push(format!("kode_wilayah_asal: {message}"));
     }
     Ok(errors)
 }

@@ -5,6 +5,7 @@ use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::json;
+use sqlx::PgConnection;
 
 use super::queries::{self, Counts, Details};
 use super::refusal::{FormResult, Refusal, Typed, is_unique_violation, settle};
@@ -16,6 +17,7 @@ use crate::http::error::Result;
 use crate::http::form::Form;
 use crate::http::layout::Layout;
 use crate::read::places::Place;
+use crate::read::regions;
 use crate::read::scope::AtFacility;
 use crate::read::stations::station;
 use crate::read::summary::StationSummary;
@@ -96,7 +98,28 @@ pub async fn new_page(State(state): State<AppState>, at: AtFacility) -> Result<H
     Ok(Html(show_new(&at, &form, None)?))
 }
 
-/// Number, location (a desa of the facility's kab/kota) and name as typed, checked.
+/// Number, location (a desa of the facility's kab/kota that the region reference holds) and
+/// name as typed, checked.
+async fn checked_details(
+    conn: &mut PgConnection,
+    p: &Place,
+    nomor: &str,
+    lokasi: &str,
+    nama: &str,
+) -> Result<Result<Details, String>> {
+    let d = match details(p, nomor, lokasi, nama) {
+        Ok(d) => d,
+        Err(msg) => return Ok(Err(msg)),
+    };
+    if let Some(location) = &d.location
+        && let Err(msg) = regions::check(conn, location).await?
+    {
+        return Ok(Err(msg));
+    }
+    Ok(Ok(d))
+}
+
+/// Number, location (a desa code of the facility's kab/kota) and name as typed, checked.
 fn details(p: &Place, nomor: &str, lokasi: &str, nama: &str) -> Result<Details, String> {
     let number: i32 = nomor
         .trim()
@@ -108,7 +131,7 @@ fn details(p: &Place, nomor: &str, lokasi: &str, nama: &str) -> Result<Details, 
         None
     } else {
         let code = parse_location(lokasi)
-            .ok_or("Lokasi TPS harus kode desa/kelurahan Kemendagri, misalnya 16.74.01.1001.")?;
+            .ok_or("Lokasi TPS harus kode desa/kelurahan Kemendagri, misalnya 16.73.01.1001.")?;
         if !code.starts_with(&format!("{}.", p.kabkota_code)) {
             return Err(format!(
                 "Lokasi TPS harus di kab/kota fasilitas ini (kode {}.xx.xxxx).",
@@ -155,10 +178,11 @@ pub async fn create(
 /// Inserts the TPS; returns its number.
 async fn insert(state: &AppState, at: &AtFacility, form: &NewForm) -> FormResult<i32, ()> {
     let p = &at.place;
-    let checked =
-        details(p, &form.nomor, &form.lokasi, &form.nama).and_then(|d| Ok((d, counts(form)?)));
-    let (d, (dpt, dptb, dpk)) = checked.map_err(|msg| Refusal::invalid(msg, ()))?;
     let mut tx = state.db.begin().await?;
+    let checked = checked_details(&mut tx, p, &form.nomor, &form.lokasi, &form.nama)
+        .await?
+        .and_then(|d| Ok((d, counts(form)?)));
+    let (d, (dpt, dptb, dpk)) = checked.map_err(|msg| Refusal::invalid(msg, ()))?;
     crate::db::audit::act_as(&mut tx, &at.user.actor()).await?;
     let id = match queries::insert_station(&mut tx, p, &d, (dpt, dptb, dpk)).await {
         Err(e) if is_unique_violation(&e) => {
@@ -204,9 +228,10 @@ async fn change_details(
     form: &DetailsForm,
 ) -> FormResult<String> {
     let p = &at.place;
-    let d = details(p, &form.nomor, &form.lokasi, &form.nama)
-        .map_err(|msg| Refusal::invalid(msg, form.typed()))?;
     let mut tx = state.db.begin().await?;
+    let d = checked_details(&mut tx, p, &form.nomor, &form.lokasi, &form.nama)
+        .await?
+        .map_err(|msg| Refusal::invalid(msg, form.typed()))?;
     crate::db::audit::act_as(&mut tx, &at.user.actor()).await?;
     let version = form.versi.trim().parse().ok();
     match queries::update_details(&mut tx, s.id, version, &d).await {

@@ -88,6 +88,16 @@ const FACILITY_FORM: &[(&str, &str)] = &[
     ("jumlah_wbp", "1160"),
 ];
 
+/// A new facility in Kabupaten Musi Rawas Utara (Sumatera Selatan).
+const NEW_FACILITY_FORM: &[(&str, &str)] = &[
+    ("kode", "lapas-surulangun-rawas-2"),
+    ("nama", "Lapas Kelas III Surulangun Rawas 2"),
+    ("jenis", "lapas"),
+    ("kelas", "III"),
+    ("kabkota", "16.13"),
+    ("jumlah_wbp", "10"),
+];
+
 const VOTER_FORM: &[(&str, &str)] = &[
     ("nik", "1674011508900001"),
     ("nama", "Budi Santoso"),
@@ -116,6 +126,7 @@ const ROUTES: &[(Req, [u16; 7])] = &[
         Req::Get("/fasilitas/lapas-lubuklinggau/ubah"),
         [LOGIN, OK, OK, NF, FB, FB, FB],
     ),
+    (Req::Get("/fasilitas/baru"), [LOGIN, OK, OK, OK, FB, FB, FB]),
     (
         Req::Get("/fasilitas/lapas-cipinang/ubah"),
         [LOGIN, OK, NF, OK, NF, NF, FB],
@@ -191,7 +202,7 @@ const ROUTES: &[(Req, [u16; 7])] = &[
         [LOGIN, OK, OK, NF, OK, OK, OK],
     ),
     (
-        Req::Get("/fasilitas/lapas-palembang/tps/1"),
+        Req::Get("/fasilitas/lapas-palembang/tps/901"),
         [LOGIN, OK, OK, NF, NF, OK, OK],
     ),
     (
@@ -254,6 +265,10 @@ const ROUTES: &[(Req, [u16; 7])] = &[
     (
         Req::Post("/fasilitas/lapas-lubuklinggau/ubah", FACILITY_FORM),
         [CSRF, FORM, FORM, NF, FB, FB, FB],
+    ),
+    (
+        Req::Post("/fasilitas/baru", NEW_FACILITY_FORM),
+        [CSRF, FORM, DUP, FB, FB, FB, FB],
     ),
     (
         Req::Post(

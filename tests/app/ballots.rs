@@ -675,6 +675,22 @@ async fn allocate_and_dapils_import_on_the_command_line() {
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("row 2, election"), "{err}");
+    // A region the Kemendagri reference does not hold, named by the nearest level it does.
+    let out = import_dapils(
+        &app,
+        "election,contest,dapil_code,dapil_name,region_code\n\
+         pemilu-2024,dpr,SUMSEL I,Sumatera Selatan I,16.73\n\
+         pemilu-2024,dpr,SUMSEL I,Sumatera Selatan I,16.75\n",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(
+            "row 3, region_code: Kode wilayah 16.75 tidak dikenal: provinsi 16 (Sumatera \
+             Selatan) ada, tetapi kab/kota 16.75 tidak ada."
+        ),
+        "{err}"
+    );
     assert_eq!(areas().await, before);
 }
 

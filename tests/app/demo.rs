@@ -71,10 +71,68 @@ async fn schema_rejects_inconsistent_rows() {
     // Kecamatan and desa codes fit the format.
     sqlx::query(
         "insert into regions (code, name, parent_code) values
-             ('16.71.01', 'Kecamatan contoh', '16.71'), ('16.71.01.1001', 'Desa contoh', '16.71.01')",
+             ('16.71.99', 'Kecamatan contoh', '16.71'), ('16.71.99.1001', 'Desa contoh', '16.71.99')",
     )
     .execute(&db.pool)
     .await
     .unwrap();
     assert_eq!(count(&db, "regions where parent_code is null").await, 38);
+}
+
+#[tokio::test]
+async fn demo_facilities_stand_in_their_kemendagri_kabkota_and_keep_the_published_totals() {
+    let db = TestDb::new().await;
+    demo::load(&db.pool).await.unwrap();
+    let (kabkota, name): (String, String) = sqlx::query_as(
+        "select f.kabkota_code, r.name from facilities f join regions r on r.code = f.kabkota_code
+         where f.code = 'lapas-lubuklinggau'",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (kabkota.as_str(), name.as_str()),
+        ("16.73", "Kota Lubuk Linggau")
+    );
+    // Every TPS location is a desa of the reference inside its facility's kab/kota.
+    let misplaced: i64 = sqlx::query_scalar(
+        "select count(*) from stations s join facilities f on f.id = s.facility_id
+         left join regions r on r.code = s.location_code and r.level = 'desa'
+         where s.location_code is not null
+           and (r.code is null or left(s.location_code, 5) <> f.kabkota_code)",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(misplaced, 0);
+    let numbers: Vec<i32> = sqlx::query_scalar(
+        "select s.tps_number from stations s join facilities f on f.id = s.facility_id
+         where f.code = 'lapas-palembang' order by 1",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(numbers, [901, 902, 903, 904]);
+    let totals: (i64, i64, i64, i64, i64, i64) = sqlx::query_as(
+        "select count(distinct f.id), count(s.id),
+                (select sum(inmates) from facilities where province_code = '16'),
+                sum(s.dpt), sum(s.dptb), sum(s.dpk)
+         from facilities f join stations s on s.facility_id = f.id
+         where f.province_code = '16'",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(totals, (20, 51, 15_895, 9_084, 1_913, 2_522));
+    let surulangun: (String, Option<String>, String, bool) = sqlx::query_as(
+        "select facility_type, class, kabkota_code, illustrative from facilities
+         where name = 'Lapas Kelas III Surulangun Rawas'",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        surulangun,
+        ("lapas".into(), Some("III".into()), "16.13".into(), true)
+    );
 }

@@ -584,7 +584,7 @@ async fn contests_upload_on_the_page_lists_refused_rows_then_loads() {
     assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body = resp.text().await.unwrap();
     assert!(body.contains(
-        r#"<td class="num">3</td><td class="mono">region_code</td><td>Kode wilayah 16.99 tidak ada"#
+        r#"<td class="num">3</td><td class="mono">region_code</td><td>Kode wilayah 16.99 tidak dikenal: provinsi 16 (Sumatera Selatan) ada, tetapi kab/kota 16.99 tidak ada."#
     ), "{body}");
     let resp = upload("contest;region_code\ngubernur;16\nbupati_walikota;16.73\n")
         .await

@@ -17,6 +17,7 @@ mod faults;
 mod pages;
 mod platform;
 mod props;
+mod regions;
 mod reports;
 mod rolls;
 mod security;

@@ -94,8 +94,9 @@ async fn facility_page_lists_its_tps() {
     assert_eq!(total, ["12 TPS", "2.585", "0", "0", "2.585", ""]);
 
     let (_, body) = admin.get("/fasilitas/lapas-palembang").await;
-    let tps2 = row_cells(&body, r#"data-tps="2""#);
-    assert_eq!(tps2[0], "TPS 2");
+    // Palembang numbers its TPS Loksus from 901.
+    let tps2 = row_cells(&body, r#"data-tps="902""#);
+    assert_eq!(tps2[0], "TPS 902");
     assert_eq!(tps2[1], "16.71.01.1001");
     assert_eq!(tps2[5], "398");
 }

@@ -91,6 +91,18 @@ async fn kanwil_creates_a_tps_and_bad_input_changes_nothing() {
             .unwrap()
             .contains("kab/kota fasilitas ini")
     );
+    // A desa the region reference does not hold: the message names the kecamatan that exists.
+    let resp = k
+        .post(
+            &format!("{LLG}/tps"),
+            &[("nomor", "5"), ("lokasi", "16.73.01.9999")],
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(resp.text().await.unwrap().contains(
+        "Kode wilayah 16.73.01.9999 tidak dikenal: kecamatan 16.73.01 (Lubuk Linggau Timur I) \
+         ada, tetapi desa/kelurahan 16.73.01.9999 tidak ada."
+    ));
     let resp = k.post(&format!("{LLG}/tps"), &[("nomor", "1")]).await;
     assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(resp.text().await.unwrap().contains("TPS 1 sudah ada"));
@@ -101,7 +113,7 @@ async fn kanwil_creates_a_tps_and_bad_input_changes_nothing() {
             &format!("{LLG}/tps"),
             &[
                 ("nomor", "5"),
-                ("lokasi", "1674021002"),
+                ("lokasi", "1673021002"),
                 ("nama", "Blok C"),
                 ("dpt", "1.234"),
             ],
@@ -109,7 +121,7 @@ async fn kanwil_creates_a_tps_and_bad_input_changes_nothing() {
         .await;
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
     let (_, page) = k.get(&format!("{LLG}/tps/5")).await;
-    assert!(page.contains("16.74.02.1002"));
+    assert!(page.contains("16.73.02.1002"));
     assert!(page.contains("Blok C"));
     // The initial counts are the first history row.
     let history: (Option<i32>, i32, String) = sqlx::query_as(
@@ -278,7 +290,7 @@ async fn a_stale_tps_form_is_refused_with_409_and_nothing_is_lost() {
             &[
                 ("versi", &version),
                 ("nomor", "2"),
-                ("lokasi", "16.74.03.1003"),
+                ("lokasi", "16.73.03.1003"),
                 ("nama", "Blok B"),
             ],
         )
@@ -286,9 +298,9 @@ async fn a_stale_tps_form_is_refused_with_409_and_nothing_is_lost() {
     assert_eq!(resp.status(), StatusCode::CONFLICT);
     let body = resp.text().await.unwrap();
     assert!(body.contains("Isian Anda yang belum tersimpan"));
-    assert!(body.contains("16.74.03.1003"), "B's input is on the page");
+    assert!(body.contains("16.73.03.1003"), "B's input is on the page");
     assert!(
-        body.contains(r#"value="16.74.01.1001""#),
+        body.contains(r#"value="16.73.01.1001""#),
         "the current location is in the form"
     );
     let (location, status): (String, String) = sqlx::query_as(
@@ -303,7 +315,7 @@ async fn a_stale_tps_form_is_refused_with_409_and_nothing_is_lost() {
     .unwrap();
     assert_eq!(
         (location.as_str(), status.as_str()),
-        ("16.74.01.1001", "ready"),
+        ("16.73.01.1001", "ready"),
         "stored in English; the form sent `siap`"
     );
 }
@@ -315,7 +327,7 @@ async fn allocation_respects_the_cap_stays_stable_and_says_what_is_missing() {
         .execute(&app.db.pool)
         .await
         .unwrap();
-    add_voters(&app, 18, "16.74.01", "dpt", 1).await;
+    add_voters(&app, 18, "16.73.01", "dpt", 1).await;
     let k = kanwil(&app).await;
     let resp = k.post(&format!("{LLG}/alokasi"), &[]).await;
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
@@ -329,7 +341,7 @@ async fn allocation_respects_the_cap_stays_stable_and_says_what_is_missing() {
         .unwrap();
 
     // Six more voters: 24 > 4 × 5, so 4 stay without a TPS and one TPS is missing.
-    add_voters(&app, 6, "16.74.01", "dpt", 100).await;
+    add_voters(&app, 6, "16.73.01", "dpt", 100).await;
     let resp = k.post(&format!("{LLG}/alokasi"), &[]).await;
     let location = resp.headers()["location"].to_str().unwrap().to_owned();
     assert!(location.contains("tanpa_tps=4"), "{location}");
@@ -370,7 +382,7 @@ async fn allocation_respects_the_cap_stays_stable_and_says_what_is_missing() {
 async fn readiness_needs_every_required_item_and_the_matrix_shows_what_is_missing() {
     let app = TestApp::spawn_with_demo().await;
     let s = station_id(&app, "lapas-lubuklinggau", 3).await;
-    add_voters(&app, 2, "16.74.01", "dpt", 1).await;
+    add_voters(&app, 2, "16.73.01", "dpt", 1).await;
     sqlx::query("update voters set station_id = $1")
         .bind(s)
         .execute(&app.db.pool)
@@ -450,7 +462,7 @@ async fn readiness_needs_every_required_item_and_the_matrix_shows_what_is_missin
 async fn deleting_a_tps_with_voters_asks_where_they_go() {
     let app = TestApp::spawn_with_demo().await;
     let s4 = station_id(&app, "lapas-lubuklinggau", 4).await;
-    add_voters(&app, 3, "16.74.01", "dpt", 1).await;
+    add_voters(&app, 3, "16.73.01", "dpt", 1).await;
     sqlx::query("update voters set station_id = $1")
         .bind(s4)
         .execute(&app.db.pool)

@@ -4,6 +4,7 @@
 use time::{Date, Month};
 
 use crate::domain::nik;
+use crate::domain::region::{Level, RegionCode};
 use crate::domain::voter::{LegalStatus, MaritalStatus, Sex, VoterList};
 
 /// Parses `YYYY-MM-DD`, `DD-MM-YYYY` or `DD/MM/YYYY`.
@@ -41,30 +42,14 @@ pub fn yes_no(s: &str) -> Option<bool> {
     }
 }
 
-/// Accepts `16.71.01`, `167101`, `16.71.01.1001`, `1671011001`; returns the dotted form.
+/// Accepts `16.71.01`, `167101`, `16.71.01.1001`, `1671011001` (a kecamatan or desa of a known
+/// province); returns the dotted form. Whether the region exists is checked against the
+/// reference when the file is imported.
 pub fn parse_region(s: &str) -> Option<String> {
-    let digits: String = s.chars().filter(|c| *c != '.').collect();
-    if !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let dotted = match digits.len() {
-        6 => format!("{}.{}.{}", &digits[0..2], &digits[2..4], &digits[4..6]),
-        10 => format!(
-            "{}.{}.{}.{}",
-            &digits[0..2],
-            &digits[2..4],
-            &digits[4..6],
-            &digits[6..10]
-        ),
-        _ => return None,
-    };
-    // Dots, when given, must be where they belong.
-    if s.contains('.') && s != dotted {
-        return None;
-    }
-    nik::PROVINCE_CODES
-        .contains(&&digits[0..2])
-        .then_some(dotted)
+    RegionCode::parse(s)
+        .filter(|c| matches!(c.level(), Level::Kecamatan | Level::Desa))
+        .filter(|c| nik::PROVINCE_CODES.contains(&c.province()))
+        .map(RegionCode::into_string)
 }
 
 /// `L`/`LAKI-LAKI` or `P`/`PEREMPUAN`, upper-cased already.

@@ -9,10 +9,11 @@ use crate::db::audit::Actor;
 use crate::domain::csv_file::RowError;
 use crate::domain::privacy::facility_name;
 use crate::read::places::Place;
+use crate::read::regions;
 
-/// The checks that need the whole file or the database: duplicates within the file, and
-/// NIKs on another facility's active roll. Each rejected row is added to `report` and its
-/// line to `rejected`.
+/// The checks that need the whole file or the database: duplicates within the file, NIKs
+/// on another facility's active roll, and home regions the reference does not hold. Each
+/// rejected row is added to `report` and its line to `rejected`.
 pub(super) async fn check_staged(
     conn: &mut PgConnection,
     target: &Place,
@@ -23,6 +24,7 @@ pub(super) async fn check_staged(
 ) -> Result<(), ImportError> {
     let mut errors = duplicates(conn, import_id).await?;
     errors.extend(niks_elsewhere(conn, target, import_id, opts).await?);
+    errors.extend(unknown_homes(conn, import_id).await?);
     rejected.extend(errors.iter().map(|e| e.line as i64));
     report.errors.extend(errors);
     Ok(())
@@ -69,6 +71,46 @@ async fn duplicates(conn: &mut PgConnection, import_id: i64) -> Result<Vec<RowEr
         errors.push(RowError::new(d.line as u64, column, message));
     }
     Ok(errors)
+}
+
+/// Rows whose `kode_wilayah_asal` names no region of the reference (the message names the
+/// nearest level that exists). A home taken from the NIK is not checked: the NIK keeps the
+/// code where it was first issued, which may be gone since.
+async fn unknown_homes(
+    conn: &mut PgConnection,
+    import_id: i64,
+) -> Result<Vec<RowError>, ImportError> {
+    let codes: Vec<String> = sqlx::query_scalar!(
+        r#"select distinct home_region_code as "code!" from roll_staging
+           where import_id = $1 and not home_from_nik and home_region_code is not null"#,
+        import_id
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let problems = regions::problems(&mut *conn, &codes).await?;
+    if problems.is_empty() {
+        return Ok(Vec::new());
+    }
+    let unknown: Vec<String> = problems.keys().cloned().collect();
+    let rows = sqlx::query!(
+        r#"select line, home_region_code as "code!" from roll_staging
+           where import_id = $1 and not home_from_nik and home_region_code = any($2)
+           order by line"#,
+        import_id,
+        &unknown
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            RowError::new(
+                r.line as u64,
+                "kode_wilayah_asal",
+                problems[&r.code].clone(),
+            )
+        })
+        .collect())
 }
 
 /// Rows whose NIK is on another facility's active roll: refused, or (for a transfer) refused

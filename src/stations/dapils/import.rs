@@ -70,6 +70,25 @@ async fn elections_of(
     }
 }
 
+/// The rows whose region is not in the Kemendagri reference, as errors naming the nearest
+/// level that exists.
+async fn unknown_regions(conn: &mut PgConnection, rows: &[DapilRow]) -> Result<(), ImportError> {
+    let codes: Vec<&str> = rows.iter().map(|r| r.region.as_str()).collect();
+    let problems = crate::read::regions::problems(&mut *conn, &codes).await?;
+    let errors: Vec<RowError> = rows
+        .iter()
+        .filter_map(|r| {
+            let message = problems.get(&r.region)?;
+            Some(RowError::new(r.line, "region_code", message.clone()))
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ImportError::Rows(errors))
+    }
+}
+
 /// Replaces the dapils of one (election, contest) with `dapils`.
 async fn replace(
     conn: &mut PgConnection,
@@ -119,6 +138,7 @@ pub async fn import(
     illustrative: bool,
 ) -> Result<Imported, ImportError> {
     let known = elections_of(conn, rows).await?;
+    unknown_regions(conn, rows).await?;
     let mut groups: BTreeMap<(i64, &'static str), DapilRegions> = BTreeMap::new();
     for r in rows {
         groups

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use crate::domain::ballots::Contest;
 use crate::domain::csv_file::{RowError, csv_reader, first_line, match_header};
 use crate::domain::nik::PROVINCE_CODES;
+use crate::domain::region::{Level, RegionCode};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DapilRow {
@@ -30,25 +31,10 @@ const COLUMNS: [(&str, &[&str]); 5] = [
 /// Kab/Kota area is a kecamatan or a desa (Pasal 192(1)); DPR and DPRD Provinsi areas may be
 /// any of them. Whether the region exists is checked against the reference on import.
 fn region(s: &str, contest: Contest) -> Option<String> {
-    let digits: String = s.chars().filter(|c| *c != '.').collect();
-    if !digits.bytes().all(|b| b.is_ascii_digit()) || !PROVINCE_CODES.contains(&digits.get(0..2)?) {
-        return None;
-    }
-    let dotted = match digits.len() {
-        2 | 4 | 6 | 10 => {
-            let cuts: Vec<&str> = [(0, 2), (2, 4), (4, 6), (6, 10)]
-                .into_iter()
-                .filter(|&(_, end)| end <= digits.len())
-                .map(|(start, end)| &digits[start..end])
-                .collect();
-            cuts.join(".")
-        }
-        _ => return None,
-    };
-    if contest == Contest::DprdKabkota && dotted.len() < 8 {
-        return None;
-    }
-    (!s.contains('.') || s.trim() == dotted).then_some(dotted)
+    let code = RegionCode::parse(s)?;
+    let small_enough =
+        contest != Contest::DprdKabkota || matches!(code.level(), Level::Kecamatan | Level::Desa);
+    (PROVINCE_CODES.contains(&code.province()) && small_enough).then(|| code.into_string())
 }
 
 /// Each column's position in the header row; an error on row 1 when one is missing.
