@@ -299,7 +299,7 @@ async fn the_need_follows_the_counts_with_an_empty_a_partial_and_a_full_roll() {
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
     let (_, page) = kanwil.get(&url).await;
     let dpr = row_cells(&page, r#"data-ballot="dpr""#);
-    assert_eq!(dpr[8], "29 pasti, 32 perencanaan");
+    assert_eq!(dpr[8], "29 (perencanaan 32)");
     assert_eq!(row_cells(&page, r#"data-ballot="ppwp""#)[8], "–");
 
     // The per-voter export: one row per placed voter, yes / no / unknown per ballot.
