@@ -303,7 +303,7 @@ pub fn plan() -> Plan {
                             marital_status: v.marital_status,
                             rights_revoked: v.rights_revoked,
                             release_date: v.release_date,
-                            valid_nik: v.nik_flag.is_none(),
+                            valid_nik: v.nik.is_some(),
                             home_region: Some(&v.home),
                         },
                         &rule,

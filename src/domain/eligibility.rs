@@ -55,7 +55,8 @@ pub struct Facts<'a> {
     pub marital_status: &'a str,
     pub rights_revoked: bool,
     pub release_date: Option<Date>,
-    /// A NIK that is present and agrees with the recorded birth date and sex.
+    /// A well-formed NIK is present (one whose date or sex disagrees with the record still
+    /// counts: that is a warning for Disdukcapil, not an exclusion).
     pub valid_nik: bool,
     /// Dotted home (KTP-el) region code.
     pub home_region: Option<&'a str>,

@@ -273,7 +273,8 @@ async fn sql_eligibility_agrees_with_the_rule_for_every_reason() {
         &["released"],
         &[],
         &["no_valid_nik"],
-        &["no_valid_nik"],
+        // A NIK that disagrees with the record is a warning, not an exclusion.
+        &[],
     ];
     let rule = Rule {
         voting_day: date!(2024 - 02 - 14),
@@ -294,7 +295,7 @@ async fn sql_eligibility_agrees_with_the_rule_for_every_reason() {
             marital_status: v.marital_status.as_str(),
             rights_revoked: v.rights_revoked,
             release_date: v.release_date,
-            valid_nik: v.nik.is_some() && v.flag.is_none(),
+            valid_nik: v.nik.is_some(),
             home_region: v.home_region_code.as_deref(),
         };
         let rust: Vec<&str> = eligibility::reasons(&facts, &rule)

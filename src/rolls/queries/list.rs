@@ -85,7 +85,8 @@ pub struct ListedVoter {
     pub to_id: Option<i64>,
     pub to_name: Option<String>,
     pub to_province: Option<String>,
-    pub late: bool,
+    /// Admitted after the pindah memilih deadline; `None` when the admission date is unknown.
+    pub late: Option<bool>,
     /// `eligibility::Reason` codes.
     pub reasons: Vec<String>,
 }
@@ -104,7 +105,7 @@ pub async fn voters(
                   tf.id as "from_id?", tf.name as "from_name?",
                   tf.province_code as "from_province?", dt.id as "to_id?",
                   dt.name as "to_name?", dt.province_code as "to_province?",
-                  v.late as "late!", v.reasons as "reasons!"
+                  v.late, v.reasons as "reasons!"
            from voters_with_reasons v
            left join facilities tf on tf.id = v.transferred_from
            left join facilities dt on dt.id = v.departed_to

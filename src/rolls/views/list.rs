@@ -151,7 +151,7 @@ pub fn voter_item(user: &CurrentUser, view: NikView, r: ListedVoter) -> VoterIte
     if r.home_from_nik {
         flags.push("wilayah asal dari NIK: periksa KTP-el");
     }
-    if r.late && !departed {
+    if r.late == Some(true) && !departed {
         flags.push("masuk setelah batas pindah memilih");
     }
     VoterItem {
