@@ -37,11 +37,12 @@ pub(super) async fn allocate(
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     tx.commit().await?;
     println!(
-        "eligible {}, moved {}, unplaced {}, missing_stations {} ({}, {})",
+        "eligible {}, moved {}, unplaced {}, missing_stations {}, kpu_tps_elsewhere {} ({}, {})",
         o.eligible,
         o.moved,
         o.unplaced,
         o.missing_stations,
+        o.kpu_tps_elsewhere,
         place.facility_code,
         place.election.slug
     );

@@ -230,7 +230,7 @@ pub async fn template_csv(_user: CurrentUser) -> Response {
     let mut body = header.join(";");
     body.push_str("\r\n");
     body.push_str(
-        "1674011508900001;Contoh Nama;15-08-1990;L;NAPI;KAWIN;16.74.01;N;;DPTB;Lubuklinggau;B.123/2023;;Y\r\n",
+        "1673011508900001;Contoh Nama;15-08-1990;L;NAPI;KAWIN;16.73.01;N;;DPTB;Lubuklinggau;B.123/2023;;Y;\r\n",
     );
     response("templat-daftar-pemilih.csv", body.into_bytes())
 }

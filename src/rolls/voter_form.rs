@@ -36,6 +36,9 @@ pub struct VoterForm {
     pub disabilitas: String,
     #[serde(default)]
     pub ktp_el: String,
+    /// KPU's TPS number (DPT voters).
+    #[serde(default)]
+    pub tps: String,
 }
 
 fn yes_no(b: bool) -> String {
@@ -76,6 +79,7 @@ impl VoterForm {
             no_registrasi: v.registration_no.unwrap_or_default(),
             disabilitas: v.disability.unwrap_or_default(),
             ktp_el: v.ktp_el.map(yes_no).unwrap_or_default(),
+            tps: v.kpu_tps.map(|n| n.to_string()).unwrap_or_default(),
         }
     }
 
@@ -95,6 +99,7 @@ impl VoterForm {
             &self.no_registrasi,
             &self.disabilitas,
             &self.ktp_el,
+            &self.tps,
         ])
     }
 

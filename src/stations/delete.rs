@@ -116,7 +116,7 @@ async fn remove(
             Some("lepas".to_owned())
         }
         (_, VotersGo::To(to)) => {
-            move_voters_to(&mut tx, p, s, count, to).await?;
+            move_voters_to(&mut tx, p, s, s.roll_dpt, to).await?;
             Some(format!("TPS {to}"))
         }
         (_, VotersGo::Unchosen) => {
@@ -162,7 +162,8 @@ impl VotersGo {
     }
 }
 
-/// Moves the `count` voters of `s` to TPS `to` of the place, within the cap.
+/// Moves the voters of `s` (`count` of them on the DPT) to TPS `to` of the place, within the
+/// cap on DPT voters.
 async fn move_voters_to(
     conn: &mut sqlx::PgConnection,
     p: &Place,
@@ -174,10 +175,10 @@ async fn move_voters_to(
         let msg = format!("TPS {to} tidak ada di fasilitas ini.");
         return Err(Refusal::invalid(msg, ()).into());
     };
-    if dest.voters + count > i64::from(dest.cap) {
+    if dest.dpt_voters + count > i64::from(dest.cap) {
         let msg = format!(
-            "TPS {to} akan berisi {} pemilih, di atas batas {} per TPS. Pilih TPS lain atau lepaskan pemilih untuk dialokasikan ulang.",
-            format::number(dest.voters + count),
+            "TPS {to} akan berisi {} pemilih DPT, di atas batas {} per TPS. Pilih TPS lain atau lepaskan pemilih untuk dialokasikan ulang.",
+            format::number(dest.dpt_voters + count),
             format::number(dest.cap.into())
         );
         return Err(Refusal::invalid(msg, ()).into());

@@ -217,7 +217,8 @@ pub async fn release_voters(conn: &mut PgConnection, id: i64) -> sqlx::Result<()
 /// Another TPS of the place, locked, with the voters on it (and the election's cap).
 pub struct Destination {
     pub id: i64,
-    pub voters: i64,
+    /// DPT voters on it: the election's maximum per TPS counts only them.
+    pub dpt_voters: i64,
     pub cap: i32,
 }
 
@@ -230,7 +231,8 @@ pub async fn lock_destination(
 ) -> sqlx::Result<Option<Destination>> {
     Ok(sqlx::query!(
         r#"select s.id, e.max_voters_per_tps,
-                  (select count(*) from voters v where v.station_id = s.id) as "n!"
+                  (select count(*) from voters v
+                   where v.station_id = s.id and v.list = 'dpt') as "n!"
            from stations s join elections e on e.id = s.election_id
            where s.election_id = $1 and s.facility_id = $2 and s.tps_number = $3
              and ($4::bigint is null or s.id <> $4)
@@ -244,7 +246,7 @@ pub async fn lock_destination(
     .await?
     .map(|d| Destination {
         id: d.id,
-        voters: d.n,
+        dpt_voters: d.n,
         cap: d.max_voters_per_tps,
     }))
 }
@@ -259,6 +261,20 @@ pub async fn move_all_voters(conn: &mut PgConnection, from: i64, to: i64) -> sql
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// Whether a voter is on the DPT, and the TPS number KPU assigned them.
+pub async fn dpt_assignment(
+    conn: &mut PgConnection,
+    voter: i64,
+) -> sqlx::Result<(bool, Option<i32>)> {
+    let r = sqlx::query!(
+        r#"select list is not distinct from 'dpt' as "dpt!", kpu_tps from voters where id = $1"#,
+        voter
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(r.map_or((false, None), |r| (r.dpt, r.kpu_tps)))
 }
 
 /// Moves one voter from TPS `from` to TPS `to` by hand; `false` when the voter is not (or no

@@ -34,6 +34,7 @@ async fn render(
     let extras = TpsExtras {
         layout: at.user.layout(),
         reserve_basis_points: rules.reserve_basis_points,
+        max_voters_per_tps: rules.max_voters_per_tps,
         can_write: at.may(Action::WriteStations),
         voters: voters_on(&state.db, &rules, &s).await?,
         others: queries::other_numbers(&state.db, &at.place, s.id).await?,

@@ -133,6 +133,8 @@ pub struct TpsPage {
     pub reserve_percent: String,
     /// DPTb and DPK voters counted by KPU but not (yet) on the roll of this TPS.
     pub not_on_roll: i64,
+    /// Why the TPS holds more voters than the maximum per TPS, when it does.
+    pub over_cap: Option<String>,
     /// The ballot they count for with certainty (PPWP, or a Pilkada's widest contest).
     pub certain_for_unlisted: &'static str,
     pub items: Vec<ItemView>,
@@ -149,6 +151,7 @@ pub struct TpsPage {
 pub struct TpsExtras {
     pub layout: Layout,
     pub reserve_basis_points: i64,
+    pub max_voters_per_tps: i64,
     pub can_write: bool,
     pub voters: Vec<VoterLine>,
     pub others: Vec<i32>,
@@ -166,6 +169,7 @@ impl TpsPage {
             ballots: s.ballots.iter().map(BallotView::from).collect(),
             reserve_percent: format::basis_points_percent(x.reserve_basis_points),
             not_on_roll: (s.dptb - s.roll_dptb).max(0) + (s.dpk - s.roll_dpk).max(0),
+            over_cap: over_cap(&s, x.max_voters_per_tps),
             certain_for_unlisted: s
                 .ballots
                 .iter()
@@ -188,6 +192,28 @@ impl TpsPage {
             place,
             s,
         }
+    }
+}
+
+/// The maximum per TPS counts DPT voters only (a TPS may exceed it once DPTb and DPK voters
+/// come); the page says why a TPS holds more, or that its DPT does.
+fn over_cap(s: &StationSummary, cap: i64) -> Option<String> {
+    let n = format::number;
+    if s.roll_dpt > cap {
+        Some(format!(
+            "{} pemilih DPT di TPS ini, di atas batas {} per TPS: penetapan KPU dipertahankan.",
+            n(s.roll_dpt),
+            n(cap)
+        ))
+    } else if s.voters > cap {
+        Some(format!(
+            "TPS ini memuat {} pemilih, di atas {} per TPS, karena pemilih DPTb/DPK: batas itu hanya menghitung DPT ({}).",
+            n(s.voters),
+            n(cap),
+            n(s.roll_dpt)
+        ))
+    } else {
+        None
     }
 }
 

@@ -751,3 +751,107 @@ async fn the_printable_list_marks_each_voters_ballots_and_the_matrix_sums_the_sh
         "the matrix sums the shortage"
     );
 }
+
+#[tokio::test]
+async fn dpt_voters_stay_on_kpus_tps_and_only_dptb_dpk_take_a_tps_over_the_cap() {
+    let app = TestApp::spawn_with_demo().await;
+    let llg = "lapas-lubuklinggau";
+    // One TPS left at Lapas Lubuklinggau; cap 300 DPT voters per TPS (Pemilu 2024).
+    let tps = first_tps(&app, ("pemilu-2024", llg), (300, 40, 0), "16.73.01.1001").await;
+    sqlx::query(
+        "delete from stations where tps_number <> $1
+         and facility_id = (select id from facilities where code = $2)",
+    )
+    .bind(tps)
+    .bind(llg)
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    // 295 DPT voters KPU put on that TPS, 5 DPT voters without KPU's TPS, 1 DPT voter whose
+    // KPU TPS (77) is not a TPS of this facility, 40 DPTb voters.
+    let row = |i: usize, list: &str, kpu: String| {
+        format!("167301010190{i:04},Pemilih {i:04},1990-01-01,L,NAPI,KAWIN,16.73.01,{list},{kpu}")
+    };
+    let mut rows: Vec<String> = (1..=295).map(|i| row(i, "DPT", tps.to_string())).collect();
+    rows.extend((296..=300).map(|i| row(i, "DPT", String::new())));
+    rows.push(row(301, "DPT", "77".into()));
+    rows.extend((302..=341).map(|i| row(i, "DPTB", String::new())));
+    let refs: Vec<&str> = rows.iter().map(String::as_str).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("daftar.csv");
+    std::fs::write(
+        &file,
+        crate::helpers::roll_file(
+            "nik,nama,tanggal_lahir,jenis_kelamin,status,status_perkawinan,kode_wilayah_asal,daftar,tps",
+            &refs,
+        ),
+    )
+    .unwrap();
+    let out = stdout(&loksus(
+        &app,
+        &["roll", "import", file.to_str().unwrap(), "--facility", llg],
+    ));
+    assert!(out.contains("inserted 341"), "{out}");
+    // 301 DPT voters for one TPS: the 295 of KPU first, then 5 of the other 6 (the cap is
+    // reached), 1 left without a TPS; the 40 DPTb voters take the TPS above 300.
+    let out = stdout(&loksus(&app, &["allocate", "--facility", llg]));
+    assert!(
+        out.starts_with(
+            "eligible 341, moved 340, unplaced 1, missing_stations 1, kpu_tps_elsewhere 1"
+        ),
+        "{out}"
+    );
+    let kanwil = app.login(Role::Kanwil, Some("16"), None).await;
+    let (_, page) = kanwil.get(&format!("/fasilitas/{llg}/tps/{tps}")).await;
+    assert!(
+        page.contains(
+            "TPS ini memuat 340 pemilih, di atas 300 per TPS, karena pemilih DPTb/DPK: batas \
+             itu hanya menghitung DPT (300)."
+        ),
+        "{page}"
+    );
+
+    // A second TPS: re-allocation keeps KPU's voters where they are and places the last
+    // DPT voter there.
+    exec(
+        &app,
+        "insert into stations (election_id, facility_id, tps_number, location_code)
+         select e.id, f.id, 2, '16.73.01.1001' from elections e, facilities f
+         where e.slug = 'pemilu-2024' and f.code = 'lapas-lubuklinggau'",
+    )
+    .await;
+    let out = stdout(&loksus(&app, &["allocate", "--facility", llg]));
+    assert!(
+        out.starts_with("eligible 341, moved 1, unplaced 0, missing_stations 0"),
+        "{out}"
+    );
+    let on_kpu_tps: i64 = sqlx::query_scalar(
+        "select count(*) from voters v join stations s on s.id = v.station_id
+         where v.kpu_tps = s.tps_number",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(on_kpu_tps, 295);
+    // A voter KPU put on this TPS cannot be moved by hand.
+    let (_, page) = kanwil.get(&format!("/fasilitas/{llg}/tps/{tps}")).await;
+    let id: i64 = sqlx::query_scalar(
+        "select id from voters where kpu_tps is not null and kpu_tps <> 77 limit 1",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let version = crate::helpers::versi_in(&page);
+    let resp = kanwil
+        .post(
+            &format!("/fasilitas/{llg}/tps/{tps}/pindah"),
+            &[
+                ("versi", version.as_str()),
+                ("pemilih", &id.to_string()),
+                ("tujuan", "2"),
+            ],
+        )
+        .await;
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    assert!(resp.text().await.unwrap().contains("ditetapkan KPU di TPS"));
+}

@@ -19,6 +19,7 @@ mod platform;
 mod props;
 mod regions;
 mod reports;
+mod roll_walk;
 mod rolls;
 mod security;
 mod stations;

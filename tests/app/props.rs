@@ -109,7 +109,14 @@ proptest! {
                 stations[s % n_stations].voters.push(v);
             }
         }
-        let eligible: Vec<i64> = (0..voters).filter(|v| !ineligible.contains(v)).collect();
+        // Every third voter is on DPTb/DPK; every seventh DPT voter has a KPU TPS.
+        let voter = |id: i64| allocation::Voter {
+            id,
+            dpt: id % 3 != 0,
+            kpu_station: (id % 3 != 0 && id % 7 == 0).then_some(id % n_stations as i64),
+        };
+        let eligible: Vec<allocation::Voter> =
+            (0..voters).filter(|v| !ineligible.contains(v)).map(voter).collect();
         let a = allocation::allocate(&stations, &eligible, cap);
         let mut on: HashMap<i64, i64> = HashMap::new();
         for s in &stations {
@@ -118,26 +125,37 @@ proptest! {
         for &(v, to) in &a.moves {
             match to { Some(s) => { on.insert(v, s); } None => { on.remove(&v); } }
         }
-        let mut per: HashMap<i64, usize> = HashMap::new();
+        let (mut dpt_on, mut pinned_on): (HashMap<i64, usize>, HashMap<i64, usize>) =
+            (HashMap::new(), HashMap::new());
         for (v, s) in &on {
             prop_assert!(!ineligible.contains(v), "an ineligible voter kept a TPS");
-            *per.entry(*s).or_default() += 1;
+            let w = voter(*v);
+            if let Some(k) = w.kpu_station {
+                prop_assert_eq!(k, *s, "a DPT voter off KPU's TPS");
+                *pinned_on.entry(*s).or_default() += 1;
+            }
+            if w.dpt { *dpt_on.entry(*s).or_default() += 1; }
         }
-        prop_assert!(per.values().all(|n| *n <= cap), "over the cap: {per:?}");
-        let capacity = cap * n_stations;
-        let placed = on.len();
-        prop_assert_eq!(placed, eligible.len().min(capacity));
-        prop_assert_eq!(a.unplaced, eligible.len() - placed);
+        // The cap counts DPT voters; only KPU's assignments may exceed it.
+        for (s, n) in &dpt_on {
+            prop_assert!(*n <= cap.max(pinned_on.get(s).copied().unwrap_or(0)), "over the cap");
+        }
+        // DPTb/DPK voters always find a TPS; DPT voters are left out only when all are full.
+        let dpt_eligible = eligible.iter().filter(|v| v.dpt).count();
+        let dpt_placed: usize = dpt_on.values().sum();
+        prop_assert_eq!(on.len() - dpt_placed, eligible.len() - dpt_eligible);
+        prop_assert_eq!(a.unplaced, dpt_eligible - dpt_placed);
+        if a.unplaced > 0 {
+            prop_assert!((0..n_stations as i64).all(|s| dpt_on.get(&s).copied().unwrap_or(0) >= cap));
+        }
         // Moves name each voter once.
         let moved: HashSet<i64> = a.moves.iter().map(|(v, _)| *v).collect();
         prop_assert_eq!(moved.len(), a.moves.len());
-        // Stable: an eligible voter on a TPS under the cap stays there.
+        // Stable: an eligible DPTb/DPK voter on a TPS stays there.
         for s in &stations {
-            if s.voters.len() <= cap {
-                for v in &s.voters {
-                    if eligible.contains(v) {
-                        prop_assert_eq!(on.get(v), Some(&s.id));
-                    }
+            for v in &s.voters {
+                if !ineligible.contains(v) && !voter(*v).dpt {
+                    prop_assert_eq!(on.get(v), Some(&s.id));
                 }
             }
         }

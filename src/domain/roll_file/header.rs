@@ -21,10 +21,12 @@ pub enum Column {
     NoRegistrasi,
     Disabilitas,
     KtpEl,
+    /// KPU's TPS number for a DPT voter.
+    Tps,
 }
 
 impl Column {
-    pub const ALL: [Column; 14] = [
+    pub const ALL: [Column; 15] = [
         Column::Nik,
         Column::Nama,
         Column::TanggalLahir,
@@ -39,6 +41,7 @@ impl Column {
         Column::NoRegistrasi,
         Column::Disabilitas,
         Column::KtpEl,
+        Column::Tps,
     ];
     const REQUIRED: [Column; 5] = [
         Column::Nik,
@@ -64,6 +67,7 @@ impl Column {
             Column::NoRegistrasi => "no_registrasi",
             Column::Disabilitas => "disabilitas",
             Column::KtpEl => "ktp_el",
+            Column::Tps => "tps",
         }
     }
 }

@@ -33,6 +33,8 @@ pub struct VoterRow {
     pub registration_no: Option<String>,
     pub disability: Option<String>,
     pub ktp_el: Option<bool>,
+    /// KPU's TPS number for a DPT voter (allocation keeps it).
+    pub kpu_tps: Option<i32>,
 }
 
 impl VoterRow {
@@ -222,6 +224,20 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// KPU's TPS number: 1 to 9999.
+    fn kpu_tps(&mut self) -> Option<i32> {
+        self.optional(Column::Tps, |c, s| {
+            let n = s.parse::<i32>().ok().filter(|n| (1..=9999).contains(n));
+            if n.is_none() {
+                c.add(
+                    Column::Tps,
+                    format!("nomor TPS \"{s}\" tidak dikenali (angka 1 sampai 9999)"),
+                );
+            }
+            n
+        })
+    }
+
     fn text(&self, col: Column) -> Option<String> {
         Some(self.get(col).to_owned()).filter(|s| !s.is_empty())
     }
@@ -262,6 +278,7 @@ pub fn parse_row(
     let ktp_el = c.optional(Column::KtpEl, |c, s| c.yes_no(Column::KtpEl, s));
     let nik = c.nik();
     let home_region = c.home_region();
+    let kpu_tps = c.kpu_tps();
     c.check_text();
     let (Some(birth_date), Some(sex), Some(legal_status), Some(nik), true) =
         (birth_date, sex, legal_status, nik, c.errors.is_empty())
@@ -293,5 +310,6 @@ pub fn parse_row(
         registration_no: c.text(Column::NoRegistrasi),
         disability: c.text(Column::Disabilitas),
         ktp_el,
+        kpu_tps,
     })
 }

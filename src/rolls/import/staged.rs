@@ -224,12 +224,12 @@ async fn update_changed(
                  and (v.nik, v.nik_flag, v.name, v.birth_date, v.sex, v.legal_status,
                       v.marital_status, v.home_region_code, v.home_from_nik, v.rights_revoked,
                       v.release_date, v.list, v.birth_place, v.registration_no, v.disability,
-                      v.ktp_el, v.status)
+                      v.ktp_el, v.kpu_tps, v.status)
                      is distinct from
                      (s.nik, s.nik_flag, s.name, s.birth_date, s.sex, s.legal_status,
                       s.marital_status, s.home_region_code, s.home_from_nik, s.rights_revoked,
                       s.release_date, s.list, s.birth_place, s.registration_no, s.disability,
-                      s.ktp_el, 'active')
+                      s.ktp_el, s.kpu_tps, 'active')
            ), updated as (
                update voters v
                set nik = s.nik, nik_flag = s.nik_flag, name = s.name, birth_date = s.birth_date,
@@ -238,7 +238,8 @@ async fn update_changed(
                    rights_revoked = s.rights_revoked, release_date = s.release_date,
                    list = s.list, birth_place = s.birth_place,
                    registration_no = s.registration_no, disability = s.disability,
-                   ktp_el = s.ktp_el, status = 'active', departed_reason = null, departed_to = null,
+                   ktp_el = s.ktp_el, kpu_tps = s.kpu_tps, status = 'active',
+                   departed_reason = null, departed_to = null,
                    departed_at = null
                from roll_staging s, changed c
                where s.import_id = $1 and c.id = v.id and v.row_key = s.row_key
@@ -273,11 +274,11 @@ async fn insert_new(
         "insert into voters (election_id, facility_id, row_key, nik, nik_flag, name, birth_date,
              sex, legal_status, marital_status, home_region_code, home_from_nik, rights_revoked,
              release_date, list, birth_place, registration_no, disability, ktp_el,
-             transferred_from)
+             transferred_from, kpu_tps)
          select $2, $3, s.row_key, s.nik, s.nik_flag, s.name, s.birth_date, s.sex,
                 s.legal_status, s.marital_status, s.home_region_code, s.home_from_nik,
                 s.rights_revoked, s.release_date, s.list, s.birth_place, s.registration_no,
-                s.disability, s.ktp_el, s.transferred_from
+                s.disability, s.ktp_el, s.transferred_from, s.kpu_tps
          from roll_staging s
          where s.import_id = $1
            and not exists (select 1 from voters v where v.election_id = $2 and v.facility_id = $3

@@ -16,7 +16,7 @@ pub async fn active(pool: &PgPool, place: &Place, id: i64) -> sqlx::Result<Optio
         r#"select nik, nik_flag as "flag: NikFlag", name, birth_date, sex as "sex: Sex", legal_status as "legal_status: LegalStatus",
                   marital_status as "marital_status: MaritalStatus", home_region_code,
                   home_from_nik, rights_revoked, release_date, list as "list: VoterList",
-                  birth_place, registration_no, disability, ktp_el
+                  birth_place, registration_no, disability, ktp_el, kpu_tps
            from voters
            where id = $1 and facility_id = $2 and election_id = $3 and status = 'active'"#,
         id,
@@ -112,10 +112,11 @@ pub async fn save(
     let r = sqlx::query!(
         r#"insert into voters (id, election_id, facility_id, row_key, nik, nik_flag, name,
                birth_date, sex, legal_status, marital_status, home_region_code, home_from_nik,
-               rights_revoked, release_date, list, birth_place, registration_no, disability, ktp_el)
+               rights_revoked, release_date, list, birth_place, registration_no, disability, ktp_el,
+               kpu_tps)
            overriding system value
            values (coalesce($1, nextval(pg_get_serial_sequence('voters', 'id'))), $2, $3, $4, $5,
-                   $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+                   $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
            on conflict (id) do update set
                row_key = excluded.row_key, nik = excluded.nik, nik_flag = excluded.nik_flag,
                name = excluded.name, birth_date = excluded.birth_date, sex = excluded.sex,
@@ -124,7 +125,8 @@ pub async fn save(
                home_from_nik = excluded.home_from_nik, rights_revoked = excluded.rights_revoked,
                release_date = excluded.release_date, list = excluded.list,
                birth_place = excluded.birth_place, registration_no = excluded.registration_no,
-               disability = excluded.disability, ktp_el = excluded.ktp_el
+               disability = excluded.disability, ktp_el = excluded.ktp_el,
+               kpu_tps = excluded.kpu_tps
            returning id, to_jsonb(voters) as "after!""#,
         id,
         place.election.id,
@@ -146,6 +148,7 @@ pub async fn save(
         row.registration_no,
         row.disability,
         row.ktp_el,
+        row.kpu_tps,
     )
     .fetch_one(conn)
     .await?;

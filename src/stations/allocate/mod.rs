@@ -15,7 +15,7 @@ use super::TpsPath;
 use super::queries as tps_queries;
 use crate::db::audit::{self, Actor, Entry};
 use crate::domain::access::Action;
-use crate::domain::allocation::{self, Station};
+use crate::domain::allocation::{self, Station, Voter};
 use crate::domain::format;
 use crate::http::AppState;
 use crate::http::error::{AppError, Result};
@@ -30,6 +30,8 @@ pub struct Outcome {
     pub moved: usize,
     pub unplaced: usize,
     pub missing_stations: usize,
+    /// DPT voters whose KPU TPS number is not a TPS of this facility (placed by the rule).
+    pub kpu_tps_elsewhere: usize,
 }
 
 /// The TPS of the place with the voters on them now, in the order they keep their place.
@@ -55,9 +57,25 @@ fn current(stations: &[i64], voters: &[RollVoter]) -> Vec<Station> {
 pub async fn allocate(conn: &mut PgConnection, actor: &Actor, p: &Place) -> Result<Outcome> {
     let cap = queries::voters_cap(conn, p.election.id).await?;
     // Locks the TPS (and so the allocation) of this facility against a concurrent run.
-    let stations = queries::lock_stations(conn, p).await?;
+    let locked = queries::lock_stations(conn, p).await?;
+    let by_number: HashMap<i32, i64> = locked.iter().map(|s| (s.tps_number, s.id)).collect();
+    let stations: Vec<i64> = locked.iter().map(|s| s.id).collect();
     let voters = queries::roll(conn, p).await?;
-    let eligible: Vec<i64> = voters.iter().filter(|v| v.eligible).map(|v| v.id).collect();
+    let eligible: Vec<Voter> = voters
+        .iter()
+        .filter(|v| v.eligible)
+        .map(|v| Voter {
+            id: v.id,
+            dpt: v.dpt,
+            kpu_station: v.kpu_tps.and_then(|n| by_number.get(&n).copied()),
+        })
+        .collect();
+    let kpu_tps_elsewhere = voters
+        .iter()
+        .filter(|v| v.eligible && v.dpt)
+        .filter(|v| v.kpu_tps.is_some_and(|n| !by_number.contains_key(&n)))
+        .count();
+    let dpt = eligible.iter().filter(|v| v.dpt).count();
     let cap = usize::try_from(cap).unwrap_or(1);
     let a = allocation::allocate(&current(&stations, &voters), &eligible, cap);
     queries::apply(conn, &a.moves).await?;
@@ -65,7 +83,8 @@ pub async fn allocate(conn: &mut PgConnection, actor: &Actor, p: &Place) -> Resu
         eligible: eligible.len(),
         moved: a.moves.len(),
         unplaced: a.unplaced,
-        missing_stations: allocation::missing_stations(eligible.len(), stations.len(), cap),
+        missing_stations: allocation::missing_stations(dpt, stations.len(), cap),
+        kpu_tps_elsewhere,
     };
     audit::record(
         conn,
@@ -77,7 +96,8 @@ pub async fn allocate(conn: &mut PgConnection, actor: &Actor, p: &Place) -> Resu
             .after(
                 json!({ "election": p.election.slug, "eligible": outcome.eligible,
                            "moved": outcome.moved, "unplaced": outcome.unplaced,
-                           "missing_stations": outcome.missing_stations }),
+                           "missing_stations": outcome.missing_stations,
+                           "kpu_tps_elsewhere": outcome.kpu_tps_elsewhere }),
             ),
     )
     .await?;
@@ -129,10 +149,17 @@ pub async fn move_voter(
     let dest = tps_queries::lock_destination(&mut tx, p, to, None)
         .await?
         .ok_or_else(|| AppError::BadRequest(format!("TPS {to} tidak ada di fasilitas ini.")))?;
-    if dest.voters >= i64::from(dest.cap) {
+    let (dpt, kpu_tps) = tps_queries::dpt_assignment(&mut tx, voter).await?;
+    if dpt && kpu_tps == Some(s.tps_number) {
         return Err(AppError::BadRequest(format!(
-            "TPS {to} sudah penuh ({} pemilih, batas {} per TPS).",
-            format::number(dest.voters),
+            "Pemilih DPT ini ditetapkan KPU di TPS {}: tidak dapat dipindahkan.",
+            s.tps_number
+        )));
+    }
+    if dpt && dest.dpt_voters >= i64::from(dest.cap) {
+        return Err(AppError::BadRequest(format!(
+            "TPS {to} sudah penuh ({} pemilih DPT, batas {} per TPS).",
+            format::number(dest.dpt_voters),
             format::number(dest.cap.into())
         )));
     }

@@ -14,10 +14,16 @@ pub async fn voters_cap(conn: &mut PgConnection, election_id: i64) -> sqlx::Resu
     .await
 }
 
+pub struct LockedStation {
+    pub id: i64,
+    pub tps_number: i32,
+}
+
 /// The TPS of the place by number, locked against a concurrent allocation.
-pub async fn lock_stations(conn: &mut PgConnection, p: &Place) -> sqlx::Result<Vec<i64>> {
-    sqlx::query_scalar!(
-        "select id from stations where election_id = $1 and facility_id = $2
+pub async fn lock_stations(conn: &mut PgConnection, p: &Place) -> sqlx::Result<Vec<LockedStation>> {
+    sqlx::query_as!(
+        LockedStation,
+        "select id, tps_number from stations where election_id = $1 and facility_id = $2
          order by tps_number for update",
         p.election.id,
         p.facility_id
@@ -26,18 +32,22 @@ pub async fn lock_stations(conn: &mut PgConnection, p: &Place) -> sqlx::Result<V
     .await
 }
 
-/// An active voter of the roll, where they are placed and whether they may vote.
+/// An active voter of the roll, where they are placed, whether they may vote, whether they
+/// are on the DPT and the TPS number KPU assigned them.
 pub struct RollVoter {
     pub id: i64,
     pub station_id: Option<i64>,
     pub eligible: bool,
+    pub dpt: bool,
+    pub kpu_tps: Option<i32>,
 }
 
 /// The active voters of the place: placed by hand first, then by name.
 pub async fn roll(conn: &mut PgConnection, p: &Place) -> sqlx::Result<Vec<RollVoter>> {
     sqlx::query_as!(
         RollVoter,
-        r#"select v.id as "id!", v.station_id, cardinality(v.reasons) = 0 as "eligible!"
+        r#"select v.id as "id!", v.station_id, cardinality(v.reasons) = 0 as "eligible!",
+                  v.list is not distinct from 'dpt' as "dpt!", v.kpu_tps
            from voters_with_reasons v
            where v.election_id = $1 and v.facility_id = $2 and v.status = 'active'
            order by v.placed_manually desc, v.name, v.id"#,
