@@ -21,10 +21,14 @@ pub enum Column {
     NoRegistrasi,
     Disabilitas,
     KtpEl,
+    TanggalMasuk,
+    AsalTps,
+    AsalDesa,
+    TanggalFormulir,
 }
 
 impl Column {
-    pub const ALL: [Column; 14] = [
+    pub const ALL: [Column; 18] = [
         Column::Nik,
         Column::Nama,
         Column::TanggalLahir,
@@ -39,6 +43,10 @@ impl Column {
         Column::NoRegistrasi,
         Column::Disabilitas,
         Column::KtpEl,
+        Column::TanggalMasuk,
+        Column::AsalTps,
+        Column::AsalDesa,
+        Column::TanggalFormulir,
     ];
     const REQUIRED: [Column; 5] = [
         Column::Nik,
@@ -64,6 +72,10 @@ impl Column {
             Column::NoRegistrasi => "no_registrasi",
             Column::Disabilitas => "disabilitas",
             Column::KtpEl => "ktp_el",
+            Column::TanggalMasuk => "tanggal_masuk",
+            Column::AsalTps => "asal_tps",
+            Column::AsalDesa => "asal_desa",
+            Column::TanggalFormulir => "tanggal_formulir",
         }
     }
 }
