@@ -64,7 +64,7 @@ impl VoterRow {
 pub const MAX_TEXT: usize = 200;
 
 /// The longest origin TPS accepted (`asal_tps`).
-pub const MAX_TPS: usize = 20;
+const MAX_TPS: usize = 20;
 
 /// The pindah memilih form's columns of a row: origin TPS, origin desa, date issued.
 type FormColumns = (Option<String>, Option<String>, Option<Date>);
