@@ -16,4 +16,5 @@ pub mod privacy;
 pub mod readiness;
 pub mod region;
 pub mod roll_file;
+pub mod vote_move;
 pub mod voter;

@@ -6,7 +6,7 @@ use axum::response::Html;
 
 use askama::Template;
 
-use super::countdown::{Dates, countdown, today};
+use super::countdown::{Dates, countdown};
 use super::figures_table::by_province;
 use super::queries::dashboard_data;
 use super::views::{self, DashboardPage};
@@ -35,7 +35,7 @@ pub async fn dashboard(
         .map(|e| format!("?pemilihan={}", e.slug))
         .unwrap_or_default();
     let deadlines = match &dates {
-        Some(d) => countdown(d, today(), &total),
+        Some(d) => countdown(d, state.config.today(), &total),
         None => Vec::new(),
     };
     let charts = views::dashboard_charts(&provinces);

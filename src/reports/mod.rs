@@ -23,7 +23,7 @@ use axum::routing::get;
 
 use crate::http::AppState;
 
-pub use countdown::{Dates, Deadline, countdown, today};
+pub use countdown::{Dates, Deadline, countdown};
 pub use figures_table::{FIGURE_COLUMNS, by_province, figures_table};
 pub use views::{ReportRow, press_sentence};
 

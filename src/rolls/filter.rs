@@ -18,8 +18,10 @@ pub enum Filter {
     NoNik,
     NikMismatch,
     HomeFromNik,
-    /// Arrived after the transfer deadline.
+    /// Admitted after the pindah memilih deadline that applies.
     Late,
+    /// No admission date: lateness unknown.
+    AdmissionUnknown,
     Departed,
     /// Active and departed.
     All,
@@ -27,7 +29,7 @@ pub enum Filter {
 
 impl Filter {
     /// In the order the page lists them.
-    pub const ALL: [Filter; 17] = [
+    pub const ALL: [Filter; 18] = [
         Filter::Active,
         Filter::Eligible,
         Filter::Ineligible(Reason::UnderAge),
@@ -43,6 +45,7 @@ impl Filter {
         Filter::NikMismatch,
         Filter::HomeFromNik,
         Filter::Late,
+        Filter::AdmissionUnknown,
         Filter::Departed,
         Filter::All,
     ];
@@ -63,6 +66,7 @@ impl Filter {
             Filter::NikMismatch => "nik_tidak_cocok",
             Filter::HomeFromNik => "wilayah_nik",
             Filter::Late => "terlambat",
+            Filter::AdmissionUnknown => "tanpa_tanggal_masuk",
             Filter::Departed => "keluar",
             Filter::All => "semua",
         }
@@ -102,6 +106,7 @@ impl Filter {
             Filter::NikMismatch => "NIK tidak cocok dengan tanggal lahir/jenis kelamin",
             Filter::HomeFromNik => "Wilayah asal diambil dari NIK",
             Filter::Late => "Masuk setelah batas pindah memilih",
+            Filter::AdmissionUnknown => "Tanggal masuk belum diisi",
             Filter::Departed => "Sudah keluar (bebas/dipindahkan)",
             Filter::All => "Semua, termasuk yang keluar",
         }
@@ -119,6 +124,7 @@ impl Filter {
             Filter::NikMismatch => "nik_mismatch",
             Filter::HomeFromNik => "home_from_nik",
             Filter::Late => "late",
+            Filter::AdmissionUnknown => "admission_unknown",
             Filter::Departed => "departed",
             Filter::All => "all",
         }

@@ -4,7 +4,7 @@
 //!
 //! Every page takes the facility and election from [`AtFacility`](crate::read::scope::AtFacility)
 //! (404 outside the scope), then checks the role (403). Handlers ([`list`], [`uploads`],
-//! [`disdukcapil`], [`voter`], [`transfers`]) extract, call and respond; their SQL is in
+//! [`disdukcapil`], [`voter`], [`transfers`], [`vote_moves`]) extract, call and respond; their SQL is in
 //! [`queries`], their pages in [`views`]; [`filter`] names the list's `?saring=` values;
 //! [`import`] is the import itself, shared with the command line.
 
@@ -16,6 +16,7 @@ mod queries;
 pub mod transfers;
 mod uploads;
 mod views;
+mod vote_moves;
 mod voter;
 mod voter_form;
 
@@ -61,6 +62,7 @@ pub fn router() -> Router<AppState> {
             "/fasilitas/{code}/pindahan/{id}/{action}",
             post(transfers::decide),
         )
+        .route("/fasilitas/{code}/pindah-memilih", get(vote_moves::page))
         .route("/fasilitas/{code}/disdukcapil", get(disdukcapil::page))
         .route("/fasilitas/{code}/disdukcapil.csv", get(disdukcapil::csv))
         .route("/templat-daftar.csv", get(uploads::template_csv))

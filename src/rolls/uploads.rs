@@ -102,7 +102,7 @@ async fn run_and_show(
     opts: Options,
     confirmed: bool,
 ) -> Result<Response> {
-    let today = time::OffsetDateTime::now_utc().date();
+    let today = state.config.today();
     let actor = scope.user.actor();
     let result = import::import(
         &state.db,
@@ -197,7 +197,7 @@ pub async fn rejected_csv(
             upload.skip_invalid,
         )
     };
-    let today = time::OffsetDateTime::now_utc().date();
+    let today = state.config.today();
     let actor = scope.user.actor();
     let report: Report = import::import(
         &state.db,
@@ -230,7 +230,7 @@ pub async fn template_csv(_user: CurrentUser) -> Response {
     let mut body = header.join(";");
     body.push_str("\r\n");
     body.push_str(
-        "1673011508900001;Contoh Nama;15-08-1990;L;NAPI;KAWIN;16.73.01;N;;DPTB;Lubuklinggau;B.123/2023;;Y;\r\n",
+        "1673011508900001;Contoh Nama;15-08-1990;L;NAPI;KAWIN;16.73.01;N;;DPTB;Lubuklinggau;B.123/2023;;Y;20-11-2023;012;16.73.01.1001;10-12-2023;\r\n",
     );
     response("templat-daftar-pemilih.csv", body.into_bytes())
 }

@@ -78,7 +78,7 @@ const VOTER_CONSTRAINTS: [(&str, &str); 2] = [
 ];
 
 /// Why this voter cannot be saved as is (a NIK on another active roll, a duplicate here, a
-/// home region the reference does not hold). The other facility is named only to a user
+/// home region or a form's origin desa the reference does not hold). The other facility is named only to a user
 /// whose scope covers it.
 async fn conflicts(
     conn: &mut PgConnection,
@@ -103,6 +103,11 @@ async fn conflicts(
         && let Err(message) = regions::check(&mut *conn, home).await?
     {
         errors.push(format!("kode_wilayah_asal: {message}"));
+    }
+    if let Some(desa) = &row.form_origin_desa
+        && let Err(message) = regions::check(&mut *conn, desa).await?
+    {
+        errors.push(format!("asal_desa: {message}"));
     }
     Ok(errors)
 }
@@ -143,7 +148,7 @@ pub async fn save(
         Some((_, v)) => Some(v.parse().map_err(|_| AppError::NotFound)?),
         None => None,
     };
-    let row = match form.validate() {
+    let row = match form.validate(state.config.today()) {
         Ok(row) => row,
         Err(errors) => return invalid(&state, scope, voter_id, form, errors).await,
     };

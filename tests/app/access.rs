@@ -170,6 +170,14 @@ const ROUTES: &[(Req, [u16; 7])] = &[
         [LOGIN, FB, FB, NF, NF, FB, FB],
     ),
     (
+        Req::Get("/fasilitas/lapas-lubuklinggau/pindah-memilih"),
+        [LOGIN, OK, OK, NF, OK, FB, FB],
+    ),
+    (
+        Req::Get("/fasilitas/lapas-cipinang/pindah-memilih"),
+        [LOGIN, OK, NF, OK, NF, NF, FB],
+    ),
+    (
         Req::Get("/fasilitas/lapas-lubuklinggau/disdukcapil"),
         [LOGIN, OK, OK, NF, OK, FB, FB],
     ),

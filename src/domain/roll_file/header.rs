@@ -21,12 +21,16 @@ pub enum Column {
     NoRegistrasi,
     Disabilitas,
     KtpEl,
+    TanggalMasuk,
+    AsalTps,
+    AsalDesa,
+    TanggalFormulir,
     /// KPU's TPS number for a DPT voter.
     Tps,
 }
 
 impl Column {
-    pub const ALL: [Column; 15] = [
+    pub const ALL: [Column; 19] = [
         Column::Nik,
         Column::Nama,
         Column::TanggalLahir,
@@ -41,6 +45,10 @@ impl Column {
         Column::NoRegistrasi,
         Column::Disabilitas,
         Column::KtpEl,
+        Column::TanggalMasuk,
+        Column::AsalTps,
+        Column::AsalDesa,
+        Column::TanggalFormulir,
         Column::Tps,
     ];
     const REQUIRED: [Column; 5] = [
@@ -67,6 +75,10 @@ impl Column {
             Column::NoRegistrasi => "no_registrasi",
             Column::Disabilitas => "disabilitas",
             Column::KtpEl => "ktp_el",
+            Column::TanggalMasuk => "tanggal_masuk",
+            Column::AsalTps => "asal_tps",
+            Column::AsalDesa => "asal_desa",
+            Column::TanggalFormulir => "tanggal_formulir",
             Column::Tps => "tps",
         }
     }

@@ -4,11 +4,12 @@ use time::Date;
 
 use super::header::{Column, Header};
 use super::values::{
-    parse_date, parse_legal_status, parse_list, parse_marital_status, parse_region, parse_sex,
-    yes_no,
+    parse_date, parse_desa, parse_legal_status, parse_list, parse_marital_status, parse_region,
+    parse_sex, yes_no,
 };
 use crate::domain::csv_file::RowError;
 use crate::domain::nik::{self, NikValue};
+use crate::domain::vote_move::FormReason;
 use crate::domain::voter::{LegalStatus, MaritalStatus, NikFlag, Sex, VoterList};
 
 /// One accepted row, normalised.
@@ -33,6 +34,14 @@ pub struct VoterRow {
     pub registration_no: Option<String>,
     pub disability: Option<String>,
     pub ktp_el: Option<bool>,
+    /// Admission to this facility (lateness is judged by it); `None`: unknown.
+    pub admitted_on: Option<Date>,
+    /// The pindah memilih form, recorded when its origin TPS is: origin TPS and desa, date
+    /// issued, reason (the voter form's; the file has no column for it).
+    pub form_origin_tps: Option<String>,
+    pub form_origin_desa: Option<String>,
+    pub form_date: Option<Date>,
+    pub form_reason: Option<FormReason>,
     /// KPU's TPS number for a DPT voter (allocation keeps it).
     pub kpu_tps: Option<i32>,
 }
@@ -55,6 +64,12 @@ impl VoterRow {
 
 /// The longest name, birth place, registration number or disability text accepted.
 pub const MAX_TEXT: usize = 200;
+
+/// The longest origin TPS accepted (`asal_tps`).
+const MAX_TPS: usize = 20;
+
+/// The pindah memilih form's columns of a row: origin TPS, origin desa, date issued.
+type FormColumns = (Option<String>, Option<String>, Option<Date>);
 
 /// One row being checked: its values by column, and the problems found so far.
 struct Checker<'a> {
@@ -201,6 +216,57 @@ impl<'a> Checker<'a> {
         })
     }
 
+    /// An optional date that cannot lie after `today`.
+    fn past_date(&mut self, col: Column, what: &str, today: Date) -> Option<Date> {
+        self.optional(col, |c, s| match c.date(col, s, what) {
+            Some(d) if d > today => {
+                c.add(col, format!("{what} ada di masa depan"));
+                None
+            }
+            d => d,
+        })
+    }
+
+    /// `tanggal_masuk`: the admission date, not in the future.
+    fn admitted_on(&mut self, today: Date) -> Option<Date> {
+        self.past_date(Column::TanggalMasuk, "tanggal masuk", today)
+    }
+
+    /// `asal_tps`, `asal_desa`, `tanggal_formulir`: the pindah memilih form. The desa and
+    /// date only with the TPS, which is what records a form.
+    fn form(&mut self, today: Date) -> FormColumns {
+        let tps = self.text(Column::AsalTps);
+        if let Some(n) = tps.as_ref().map(|t| t.chars().count())
+            && n > MAX_TPS
+        {
+            self.add(
+                Column::AsalTps,
+                format!("asal TPS paling banyak {MAX_TPS} karakter (terisi {n} karakter)"),
+            );
+        }
+        let desa = self.optional(Column::AsalDesa, |c, s| {
+            parse_desa(s).or_else(|| {
+                c.add(
+                    Column::AsalDesa,
+                    format!("kode desa \"{s}\" tidak dikenali (desa/kelurahan 16.71.01.1001)"),
+                );
+                None
+            })
+        });
+        let date = self.past_date(Column::TanggalFormulir, "tanggal formulir", today);
+        let rest_given = [Column::AsalDesa, Column::TanggalFormulir]
+            .into_iter()
+            .any(|c| !self.get(c).is_empty());
+        if tps.is_none() && rest_given {
+            self.add(
+                Column::AsalTps,
+                "asal TPS wajib diisi bila asal desa atau tanggal formulir pindah memilih diisi"
+                    .into(),
+            );
+        }
+        (tps, desa, date)
+    }
+
     /// Free text: at most [`MAX_TEXT`] characters; no NUL anywhere in the row.
     fn check_text(&mut self) {
         for col in [
@@ -243,7 +309,8 @@ impl<'a> Checker<'a> {
     }
 }
 
-/// Checks one data row. `line` is its spreadsheet row number; `today` bounds birth dates.
+/// Checks one data row. `line` is its spreadsheet row number; `today` bounds the birth,
+/// admission and form dates.
 pub fn parse_row(
     header: &Header,
     record: &csv::StringRecord,
@@ -278,6 +345,8 @@ pub fn parse_row(
     let ktp_el = c.optional(Column::KtpEl, |c, s| c.yes_no(Column::KtpEl, s));
     let nik = c.nik();
     let home_region = c.home_region();
+    let admitted_on = c.admitted_on(today);
+    let (form_origin_tps, form_origin_desa, form_date) = c.form(today);
     let kpu_tps = c.kpu_tps();
     c.check_text();
     let (Some(birth_date), Some(sex), Some(legal_status), Some(nik), true) =
@@ -310,6 +379,11 @@ pub fn parse_row(
         registration_no: c.text(Column::NoRegistrasi),
         disability: c.text(Column::Disabilitas),
         ktp_el,
+        admitted_on,
+        form_origin_tps,
+        form_origin_desa,
+        form_date,
+        form_reason: None,
         kpu_tps,
     })
 }

@@ -243,3 +243,93 @@ fn a_whole_file_is_checked_without_a_database() {
     // Odd bytes and quotes never panic.
     let _ = check_file(b"nik,nama\n\"\xff\x00,\n", today);
 }
+
+/// A row of a file with the admission and pindah memilih columns.
+fn form_row(
+    admitted: &str,
+    tps: &str,
+    desa: &str,
+    form_date: &str,
+) -> Result<VoterRow, Vec<RowError>> {
+    let header = Header::parse([
+        "nik",
+        "nama",
+        "tanggal_lahir",
+        "jenis_kelamin",
+        "status",
+        "daftar",
+        "tanggal_masuk",
+        "asal_tps",
+        "asal_desa",
+        "tanggal_formulir",
+    ])
+    .unwrap();
+    let fields = [
+        "1674011508900001",
+        "Budi Santoso",
+        "1990-08-15",
+        "L",
+        "TAHANAN",
+        "DPTB",
+        admitted,
+        tps,
+        desa,
+        form_date,
+    ];
+    parse_row(&header, &csv::StringRecord::from(fields.to_vec()), 7, TODAY)
+}
+
+#[test]
+fn admission_and_form_columns_are_read_and_optional() {
+    let v = form_row("20/01/2024", "005", "1671011001", "2024-01-22").unwrap();
+    assert_eq!(v.admitted_on, Some(date!(2024 - 01 - 20)));
+    assert_eq!(v.form_origin_tps.as_deref(), Some("005"));
+    assert_eq!(v.form_origin_desa.as_deref(), Some("16.71.01.1001"));
+    assert_eq!(v.form_date, Some(date!(2024 - 01 - 22)));
+    assert_eq!(v.form_reason, None);
+    let v = form_row("", "", "", "").unwrap();
+    assert_eq!((v.admitted_on, v.form_origin_tps), (None, None));
+    // A file without these columns reads as before.
+    let v = row(&good()).unwrap();
+    assert_eq!((v.admitted_on, v.form_date), (None, None));
+}
+
+#[test]
+fn bad_admission_and_form_values_are_refused_with_their_column() {
+    let error = |r: Result<VoterRow, Vec<RowError>>| {
+        let e = r.unwrap_err();
+        (e[0].line, e[0].column, e[0].message.clone())
+    };
+    assert_eq!(
+        error(form_row("31-02-2024", "", "", "")),
+        (
+            7,
+            "tanggal_masuk",
+            "tanggal masuk \"31-02-2024\" tidak dikenali (TTTT-BB-HH, HH-BB-TTTT atau HH/BB/TTTT)"
+                .to_owned()
+        )
+    );
+    assert_eq!(
+        error(form_row("2026-11-29", "", "", "")),
+        (
+            7,
+            "tanggal_masuk",
+            "tanggal masuk ada di masa depan".to_owned()
+        )
+    );
+    assert_eq!(
+        error(form_row("", "5", "16.71.01", "")).1,
+        "asal_desa",
+        "a kecamatan is not a desa"
+    );
+    assert_eq!(
+        error(form_row("", "5", "", "2027-01-01")).2,
+        "tanggal formulir ada di masa depan"
+    );
+    assert_eq!(
+        error(form_row("", "", "16.71.01.1001", "")).1,
+        "asal_tps",
+        "a form without its origin TPS"
+    );
+    assert_eq!(error(form_row("", &"9".repeat(21), "", "")).1, "asal_tps");
+}

@@ -52,6 +52,15 @@ pub fn parse_region(s: &str) -> Option<String> {
         .map(RegionCode::into_string)
 }
 
+/// A desa/kelurahan code, `16.71.01.1001` or `1671011001`, of a known province; returns the
+/// dotted form (whether it exists is checked against the reference on import).
+pub fn parse_desa(s: &str) -> Option<String> {
+    RegionCode::parse(s)
+        .filter(|c| c.level() == Level::Desa)
+        .filter(|c| nik::PROVINCE_CODES.contains(&c.province()))
+        .map(RegionCode::into_string)
+}
+
 /// `L`/`LAKI-LAKI` or `P`/`PEREMPUAN`, upper-cased already.
 pub fn parse_sex(upper: &str) -> Option<Sex> {
     match upper {

@@ -1,12 +1,37 @@
 //! Staged rows whose NIK is active on another facility's roll (checked to be the same
 //! person): recorded as pending arrivals for the origin to confirm (the pages), or moved at once
-//! (the operator's command line).
+//! (the operator's command line). Either way the law keeps an arrival registered at the
+//! origin's TPS: they arrive on no list ("perlu pindah memilih") unless the row says DPTB
+//! with a pindah memilih form for this facility (`asal_tps`).
 
 use sqlx::PgConnection;
 
 use super::{ImportError, Move};
 use crate::db::audit::Actor;
 use crate::read::places::Place;
+
+/// Clears the list of every staged arrival (a row whose NIK is active at another facility)
+/// that does not say DPTB with a form's origin TPS: what the origin's roll says (DPT, say)
+/// is that TPS's registration, not this facility's.
+async fn keep_registration(
+    conn: &mut PgConnection,
+    target: &Place,
+    import_id: i64,
+) -> Result<(), ImportError> {
+    sqlx::query!(
+        "update roll_staging s set list = null
+         from voters v
+         where s.import_id = $1 and v.election_id = $2 and v.nik = s.nik
+           and v.status = 'active' and v.facility_id <> $3
+           and (s.list is distinct from 'dptb' or s.form_origin_tps is null)",
+        import_id,
+        target.election.id,
+        target.facility_id
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
 
 /// Records a pending arrival for every staged row whose NIK is active at another facility
 /// (the rows were checked to be the same person), and takes those rows out of this import:
@@ -17,6 +42,7 @@ pub(super) async fn request_arrivals(
     import_id: i64,
     actor: &Actor,
 ) -> Result<i64, ImportError> {
+    keep_registration(conn, target, import_id).await?;
     let (e, f) = (target.election.id, target.facility_id);
     let n = sqlx::query_scalar!(
         r#"with requested as (
@@ -73,6 +99,7 @@ pub(super) async fn move_arrivals(
     import_id: i64,
     actor: &Actor,
 ) -> Result<Vec<Move>, ImportError> {
+    keep_registration(conn, target, import_id).await?;
     let (e, f) = (target.election.id, target.facility_id);
     sqlx::query!(
         "update roll_staging s set transferred_from = v.facility_id

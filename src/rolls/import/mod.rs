@@ -136,7 +136,7 @@ async fn prepare(conn: &mut PgConnection, opts: &Options) -> Result<i64, ImportE
 }
 
 /// A valid row as a `COPY` line of `roll_staging`.
-fn staged_record(import_id: i64, line: u64, v: &VoterRow) -> [String; 20] {
+fn staged_record(import_id: i64, line: u64, v: &VoterRow) -> [String; 24] {
     let date = |d: Option<Date>| d.map(|d| d.to_string()).unwrap_or_default();
     let b = |x: bool| if x { "t" } else { "f" }.to_owned();
     let opt = |s: &Option<String>| s.clone().unwrap_or_default();
@@ -160,6 +160,10 @@ fn staged_record(import_id: i64, line: u64, v: &VoterRow) -> [String; 20] {
         opt(&v.registration_no),
         opt(&v.disability),
         v.ktp_el.map(b).unwrap_or_default(),
+        date(v.admitted_on),
+        opt(&v.form_origin_tps),
+        opt(&v.form_origin_desa),
+        date(v.form_date),
         v.kpu_tps.map(|n| n.to_string()).unwrap_or_default(),
     ]
 }
@@ -178,7 +182,8 @@ async fn stage(
         .copy_in_raw(
             "copy roll_staging (import_id, line, row_key, nik, nik_flag, name, birth_date, sex,
                  legal_status, marital_status, home_region_code, home_from_nik, rights_revoked,
-                 release_date, list, birth_place, registration_no, disability, ktp_el, kpu_tps)
+                 release_date, list, birth_place, registration_no, disability, ktp_el,
+                 admitted_on, form_origin_tps, form_origin_desa, form_date, kpu_tps)
              from stdin with (format csv)",
         )
         .await?;

@@ -1,6 +1,8 @@
 //! The set-based statements over the staged rows: duplicates within the file and NIKs on
 //! other rolls (checks), then transfers, updates, inserts and departures, each audited.
 
+use std::collections::BTreeSet;
+
 use sqlx::PgConnection;
 
 use super::arrivals::{move_arrivals, request_arrivals};
@@ -12,8 +14,8 @@ use crate::read::places::Place;
 use crate::read::regions;
 
 /// The checks that need the whole file or the database: duplicates within the file, NIKs
-/// on another facility's active roll, and home regions the reference does not hold. Each
-/// rejected row is added to `report` and its line to `rejected`.
+/// on another facility's active roll, and home regions or form origins the reference does
+/// not hold. Each rejected row is added to `report` and its line to `rejected`.
 pub(super) async fn check_staged(
     conn: &mut PgConnection,
     target: &Place,
@@ -25,6 +27,7 @@ pub(super) async fn check_staged(
     let mut errors = duplicates(conn, import_id).await?;
     errors.extend(niks_elsewhere(conn, target, import_id, opts).await?);
     errors.extend(unknown_homes(conn, import_id).await?);
+    errors.extend(unknown_form_desas(conn, import_id).await?);
     rejected.extend(errors.iter().map(|e| e.line as i64));
     report.errors.extend(errors);
     Ok(())
@@ -109,6 +112,31 @@ async fn unknown_homes(
                 "kode_wilayah_asal",
                 problems[&r.code].clone(),
             )
+        })
+        .collect())
+}
+
+/// Rows whose `asal_desa` (the pindah memilih form's origin) names no desa of the reference.
+async fn unknown_form_desas(
+    conn: &mut PgConnection,
+    import_id: i64,
+) -> Result<Vec<RowError>, ImportError> {
+    let staged = sqlx::query!(
+        r#"select line, form_origin_desa as "code!" from roll_staging
+           where import_id = $1 and form_origin_desa is not null
+           order by line"#,
+        import_id
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let codes: BTreeSet<&str> = staged.iter().map(|r| r.code.as_str()).collect();
+    let codes: Vec<&str> = codes.into_iter().collect();
+    let problems = regions::problems(&mut *conn, &codes).await?;
+    Ok(staged
+        .iter()
+        .filter_map(|r| {
+            let message = problems.get(&r.code)?;
+            Some(RowError::new(r.line as u64, "asal_desa", message.clone()))
         })
         .collect())
 }
@@ -207,7 +235,9 @@ async fn matched(
     .await? as u64)
 }
 
-/// Updates the voters whose staged row differs (audited); returns how many.
+/// Updates the voters whose staged row differs (audited); returns how many. An empty
+/// admission date or form column keeps what is recorded (a file of an older shape, or one
+/// from SDP that knows nothing of forms, never erases them).
 async fn update_changed(
     conn: &mut PgConnection,
     target: &Place,
@@ -224,12 +254,16 @@ async fn update_changed(
                  and (v.nik, v.nik_flag, v.name, v.birth_date, v.sex, v.legal_status,
                       v.marital_status, v.home_region_code, v.home_from_nik, v.rights_revoked,
                       v.release_date, v.list, v.birth_place, v.registration_no, v.disability,
-                      v.ktp_el, v.kpu_tps, v.status)
+                      v.ktp_el, v.status, v.admitted_on, v.form_origin_tps, v.form_origin_desa,
+                      v.form_date, v.kpu_tps)
                      is distinct from
                      (s.nik, s.nik_flag, s.name, s.birth_date, s.sex, s.legal_status,
                       s.marital_status, s.home_region_code, s.home_from_nik, s.rights_revoked,
                       s.release_date, s.list, s.birth_place, s.registration_no, s.disability,
-                      s.ktp_el, s.kpu_tps, 'active')
+                      s.ktp_el, 'active', coalesce(s.admitted_on, v.admitted_on),
+                      coalesce(s.form_origin_tps, v.form_origin_tps),
+                      coalesce(s.form_origin_desa, v.form_origin_desa),
+                      coalesce(s.form_date, v.form_date), coalesce(s.kpu_tps, v.kpu_tps))
            ), updated as (
                update voters v
                set nik = s.nik, nik_flag = s.nik_flag, name = s.name, birth_date = s.birth_date,
@@ -238,9 +272,12 @@ async fn update_changed(
                    rights_revoked = s.rights_revoked, release_date = s.release_date,
                    list = s.list, birth_place = s.birth_place,
                    registration_no = s.registration_no, disability = s.disability,
-                   ktp_el = s.ktp_el, kpu_tps = s.kpu_tps, status = 'active',
-                   departed_reason = null, departed_to = null,
-                   departed_at = null
+                   ktp_el = s.ktp_el, status = 'active', departed_reason = null, departed_to = null,
+                   departed_at = null, admitted_on = coalesce(s.admitted_on, v.admitted_on),
+                   form_origin_tps = coalesce(s.form_origin_tps, v.form_origin_tps),
+                   form_origin_desa = coalesce(s.form_origin_desa, v.form_origin_desa),
+                   form_date = coalesce(s.form_date, v.form_date),
+                   kpu_tps = coalesce(s.kpu_tps, v.kpu_tps)
                from roll_staging s, changed c
                where s.import_id = $1 and c.id = v.id and v.row_key = s.row_key
                returning v.id, to_jsonb(v) as after
@@ -274,11 +311,12 @@ async fn insert_new(
         "insert into voters (election_id, facility_id, row_key, nik, nik_flag, name, birth_date,
              sex, legal_status, marital_status, home_region_code, home_from_nik, rights_revoked,
              release_date, list, birth_place, registration_no, disability, ktp_el,
-             transferred_from, kpu_tps)
+             transferred_from, admitted_on, form_origin_tps, form_origin_desa, form_date, kpu_tps)
          select $2, $3, s.row_key, s.nik, s.nik_flag, s.name, s.birth_date, s.sex,
                 s.legal_status, s.marital_status, s.home_region_code, s.home_from_nik,
                 s.rights_revoked, s.release_date, s.list, s.birth_place, s.registration_no,
-                s.disability, s.ktp_el, s.transferred_from, s.kpu_tps
+                s.disability, s.ktp_el, s.transferred_from, s.admitted_on, s.form_origin_tps,
+                s.form_origin_desa, s.form_date, s.kpu_tps
          from roll_staging s
          where s.import_id = $1
            and not exists (select 1 from voters v where v.election_id = $2 and v.facility_id = $3

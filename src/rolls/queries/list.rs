@@ -24,6 +24,7 @@ pub struct Counts {
     pub nik_mismatch: i64,
     pub home_from_nik: i64,
     pub late: i64,
+    pub admission_unknown: i64,
     pub departed: i64,
 }
 
@@ -45,6 +46,7 @@ pub async fn counts(pool: &PgPool, place: &Place) -> sqlx::Result<Counts> {
                   count(*) filter (where status = 'active' and nik_flag = 'nik_mismatch') as "nik_mismatch!",
                   count(*) filter (where status = 'active' and home_from_nik) as "home_from_nik!",
                   count(*) filter (where status = 'active' and late) as "late!",
+                  count(*) filter (where status = 'active' and admitted_on is null) as "admission_unknown!",
                   count(*) filter (where status = 'departed') as "departed!"
            from voters_with_reasons
            where facility_id = $1 and election_id = $2"#,
@@ -124,6 +126,7 @@ pub async fn voters(
                    when 'nik_mismatch' then v.status = 'active' and v.nik_flag = 'nik_mismatch'
                    when 'home_from_nik' then v.status = 'active' and v.home_from_nik
                    when 'late' then v.status = 'active' and v.late
+                   when 'admission_unknown' then v.status = 'active' and v.admitted_on is null
                    else v.status = 'active' and $4 = any(v.reasons)
                  end
            order by v.status, v.name, v.nik

@@ -134,7 +134,8 @@ struct Claimed {
 }
 
 /// The confirmed transfer `id` of `t`: the voter leaves `origin`'s roll and arrives on the
-/// destination's, both audited; `Ok(Err(message))` when the voter is no longer active there.
+/// destination's as its import row said (on no list unless DPTB with a form, see
+/// `rolls::import`), both audited; `Ok(Err(message))` when the voter is no longer active there.
 async fn move_voter(
     conn: &mut PgConnection,
     origin: i64,
@@ -164,11 +165,12 @@ async fn move_voter(
         r#"insert into voters (election_id, facility_id, row_key, nik, nik_flag, name, birth_date,
                sex, legal_status, marital_status, home_region_code, home_from_nik, rights_revoked,
                release_date, list, birth_place, registration_no, disability, ktp_el,
-               transferred_from)
+               transferred_from, admitted_on, form_origin_tps, form_origin_desa, form_date)
            select $2, $3, a.row_key, a.nik, a.nik_flag, a.name, a.birth_date, a.sex,
                   a.legal_status, a.marital_status, a.home_region_code, a.home_from_nik,
                   a.rights_revoked, a.release_date, a.list, a.birth_place, a.registration_no,
-                  a.disability, a.ktp_el, $4
+                  a.disability, a.ktp_el, $4, a.admitted_on, a.form_origin_tps,
+                  a.form_origin_desa, a.form_date
            from transfers t, jsonb_populate_record(null::public.roll_staging, t.arrival) a
            where t.id = $1
            on conflict (election_id, facility_id, row_key) do update set
@@ -181,7 +183,10 @@ async fn move_voter(
                birth_place = excluded.birth_place, registration_no = excluded.registration_no,
                disability = excluded.disability, ktp_el = excluded.ktp_el,
                status = 'active', departed_reason = null, departed_at = null, departed_to = null,
-               transferred_from = excluded.transferred_from, arrived_at = now()
+               transferred_from = excluded.transferred_from, arrived_at = now(),
+               admitted_on = excluded.admitted_on, form_origin_tps = excluded.form_origin_tps,
+               form_origin_desa = excluded.form_origin_desa, form_date = excluded.form_date,
+               form_reason = null
            returning id, to_jsonb(voters) as "after!""#,
         id,
         t.election_id,

@@ -6,6 +6,7 @@ use sqlx::{PgConnection, PgPool};
 use time::Date;
 
 use crate::domain::roll_file::VoterRow;
+use crate::domain::vote_move::FormReason;
 use crate::domain::voter::{LegalStatus, MaritalStatus, NikFlag, Sex, VoterList};
 use crate::read::places::Place;
 
@@ -16,7 +17,8 @@ pub async fn active(pool: &PgPool, place: &Place, id: i64) -> sqlx::Result<Optio
         r#"select nik, nik_flag as "flag: NikFlag", name, birth_date, sex as "sex: Sex", legal_status as "legal_status: LegalStatus",
                   marital_status as "marital_status: MaritalStatus", home_region_code,
                   home_from_nik, rights_revoked, release_date, list as "list: VoterList",
-                  birth_place, registration_no, disability, ktp_el, kpu_tps
+                  birth_place, registration_no, disability, ktp_el, admitted_on, form_origin_tps,
+                  form_origin_desa, form_date, form_reason as "form_reason: FormReason", kpu_tps
            from voters
            where id = $1 and facility_id = $2 and election_id = $3 and status = 'active'"#,
         id,
@@ -113,10 +115,11 @@ pub async fn save(
         r#"insert into voters (id, election_id, facility_id, row_key, nik, nik_flag, name,
                birth_date, sex, legal_status, marital_status, home_region_code, home_from_nik,
                rights_revoked, release_date, list, birth_place, registration_no, disability, ktp_el,
-               kpu_tps)
+               admitted_on, form_origin_tps, form_origin_desa, form_date, form_reason, kpu_tps)
            overriding system value
            values (coalesce($1, nextval(pg_get_serial_sequence('voters', 'id'))), $2, $3, $4, $5,
-                   $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
+                   $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+                   $21, $22, $23, $24, $25, $26)
            on conflict (id) do update set
                row_key = excluded.row_key, nik = excluded.nik, nik_flag = excluded.nik_flag,
                name = excluded.name, birth_date = excluded.birth_date, sex = excluded.sex,
@@ -126,7 +129,9 @@ pub async fn save(
                release_date = excluded.release_date, list = excluded.list,
                birth_place = excluded.birth_place, registration_no = excluded.registration_no,
                disability = excluded.disability, ktp_el = excluded.ktp_el,
-               kpu_tps = excluded.kpu_tps
+               admitted_on = excluded.admitted_on, form_origin_tps = excluded.form_origin_tps,
+               form_origin_desa = excluded.form_origin_desa, form_date = excluded.form_date,
+               form_reason = excluded.form_reason, kpu_tps = excluded.kpu_tps
            returning id, to_jsonb(voters) as "after!""#,
         id,
         place.election.id,
@@ -148,6 +153,11 @@ pub async fn save(
         row.registration_no,
         row.disability,
         row.ktp_el,
+        row.admitted_on,
+        row.form_origin_tps,
+        row.form_origin_desa,
+        row.form_date,
+        row.form_reason.map(FormReason::as_str),
         row.kpu_tps,
     )
     .fetch_one(conn)
@@ -205,8 +215,10 @@ pub async fn other_facility(
 }
 
 /// Moves the active voter `id` to facility `to`: departed here, active there (with where
-/// they came from). Returns this side's row after, and the id and row of the arrival;
-/// `None` when the voter is not on this roll.
+/// they came from). The law keeps them registered at this facility's TPS: they arrive on no
+/// list, without a pindah memilih form or an admission date, for the destination to record.
+/// Returns this side's row after, and the id and row of the arrival; `None` when the voter
+/// is not on this roll.
 pub async fn transfer(
     conn: &mut PgConnection,
     place: &Place,
@@ -235,11 +247,13 @@ pub async fn transfer(
                transferred_from)
            select election_id, $2, row_key, nik, nik_flag, name, birth_date, sex, legal_status,
                   marital_status, home_region_code, home_from_nik, rights_revoked, release_date,
-                  list, birth_place, registration_no, disability, ktp_el, facility_id
+                  null, birth_place, registration_no, disability, ktp_el, facility_id
            from voters where id = $1
            on conflict (election_id, facility_id, row_key) do update set
                status = 'active', departed_reason = null, departed_at = null, departed_to = null,
-               transferred_from = excluded.transferred_from, arrived_at = now()
+               transferred_from = excluded.transferred_from, arrived_at = now(), list = null,
+               admitted_on = null, form_origin_tps = null, form_origin_desa = null,
+               form_date = null, form_reason = null
            returning id, to_jsonb(voters) as "after!""#,
         id,
         to

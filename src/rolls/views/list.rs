@@ -78,6 +78,7 @@ pub fn count(c: &Counts, filter: Filter) -> i64 {
         Filter::NikMismatch => c.nik_mismatch,
         Filter::HomeFromNik => c.home_from_nik,
         Filter::Late => c.late,
+        Filter::AdmissionUnknown => c.admission_unknown,
         Filter::Departed => c.departed,
         Filter::All => c.active + c.departed,
     }

@@ -1,14 +1,16 @@
 //! The roll pages' template structs and their formatting: the list ([`list`]), the import
-//! pages, the Disdukcapil list, the voter form, transfers. Every link and form keeps
-//! `?pemilihan=` through [`Place::url`].
+//! pages, the Disdukcapil list, the voter form, transfers, the pindah memilih worklist
+//! ([`vote_moves`]). Every link and form keeps `?pemilihan=` through [`Place::url`].
 
 pub mod list;
+pub mod vote_moves;
 
 use askama::Template;
 
 use crate::domain::csv_file::RowError;
 use crate::domain::format;
 use crate::domain::privacy::{NikView, facility_name};
+use crate::domain::vote_move::FormReason;
 use crate::domain::voter::NikFlag;
 use crate::http::layout::Layout;
 use crate::http::session::CurrentUser;
@@ -95,6 +97,22 @@ pub struct VoterPage {
 }
 
 impl VoterPage {
+    /// The pindah memilih reasons of the select: form value and label (with the deadline
+    /// of those MK 20/PUU-XVII/2019 allows until H-7).
+    fn reasons(&self) -> Vec<(&'static str, String)> {
+        FormReason::ALL
+            .into_iter()
+            .map(|r| {
+                let until = if r.until_h7() {
+                    "sampai H-7"
+                } else {
+                    "sampai H-30"
+                };
+                (r.form_value(), format!("{} ({until})", r.label()))
+            })
+            .collect()
+    }
+
     /// `/daftar/baru` when adding, else `/daftar/{id}{rest}`.
     fn voter_url(&self, rest: &str) -> String {
         match self.voter_id {
