@@ -16,8 +16,12 @@ pub enum Filter {
     Registered(VoterList),
     Unlisted,
     NoNik,
+    /// A NIK that is not well formed (kept as written).
+    NikInvalid,
     NikMismatch,
     HomeFromNik,
+    /// On the DPK without a KTP-el: needs one, or a Suket from Disdukcapil.
+    DpkWithoutKtp,
     /// Arrived after the transfer deadline.
     Late,
     Departed,
@@ -27,7 +31,7 @@ pub enum Filter {
 
 impl Filter {
     /// In the order the page lists them.
-    pub const ALL: [Filter; 17] = [
+    pub const ALL: [Filter; 19] = [
         Filter::Active,
         Filter::Eligible,
         Filter::Ineligible(Reason::UnderAge),
@@ -40,8 +44,10 @@ impl Filter {
         Filter::Registered(VoterList::Dpk),
         Filter::Unlisted,
         Filter::NoNik,
+        Filter::NikInvalid,
         Filter::NikMismatch,
         Filter::HomeFromNik,
+        Filter::DpkWithoutKtp,
         Filter::Late,
         Filter::Departed,
         Filter::All,
@@ -60,8 +66,10 @@ impl Filter {
             Filter::Registered(list) => list.as_str(),
             Filter::Unlisted => "belum",
             Filter::NoNik => "tanpa_nik",
+            Filter::NikInvalid => "nik_rusak",
             Filter::NikMismatch => "nik_tidak_cocok",
             Filter::HomeFromNik => "wilayah_nik",
+            Filter::DpkWithoutKtp => "dpk_tanpa_ktp_el",
             Filter::Late => "terlambat",
             Filter::Departed => "keluar",
             Filter::All => "semua",
@@ -99,8 +107,10 @@ impl Filter {
             Filter::Registered(VoterList::Dpk) => "Terdaftar di DPK",
             Filter::Unlisted => "Belum terdaftar di daftar mana pun",
             Filter::NoNik => "Tanpa NIK",
+            Filter::NikInvalid => "NIK rusak (tidak sah)",
             Filter::NikMismatch => "NIK tidak cocok dengan tanggal lahir/jenis kelamin",
             Filter::HomeFromNik => "Wilayah asal diambil dari NIK",
+            Filter::DpkWithoutKtp => "DPK tanpa KTP-el: perlu KTP-el atau Suket",
             Filter::Late => "Masuk setelah batas pindah memilih",
             Filter::Departed => "Sudah keluar (bebas/dipindahkan)",
             Filter::All => "Semua, termasuk yang keluar",
@@ -116,8 +126,10 @@ impl Filter {
             Filter::Registered(list) => list.as_str(),
             Filter::Unlisted => "unlisted",
             Filter::NoNik => "no_nik",
+            Filter::NikInvalid => "nik_invalid",
             Filter::NikMismatch => "nik_mismatch",
             Filter::HomeFromNik => "home_from_nik",
+            Filter::DpkWithoutKtp => "dpk_without_ktp",
             Filter::Late => "late",
             Filter::Departed => "departed",
             Filter::All => "all",
