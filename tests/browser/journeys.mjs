@@ -63,7 +63,8 @@ async function journey(name, options, body) {
 }
 const cellText = async (page, selector) => (await page.locator(selector).innerText()).trim();
 
-// 1. A registrar uploads a roll with bad rows, sees each error, confirms the valid rows.
+// 1. A registrar uploads a roll with bad rows, sees each rejected row and each row kept with a
+// note, confirms the valid rows.
 await journey("1-registrar-import", {}, async (page) => {
   await logIn(page, accounts.registrar, "1");
   await page.goto(`${base}/fasilitas/lapas-lubuklinggau/daftar/impor`);
