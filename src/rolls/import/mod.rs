@@ -2,8 +2,10 @@
 //!
 //! The file is streamed: each row is checked (`parse`), valid rows go through `COPY` into
 //! `roll_staging`, and set-based statements find duplicates and NIKs on other facilities'
-//! rolls, then insert, update, depart and audit. Memory does not grow with the file (only
-//! with the rejected rows). By default any rejected row means nothing is written.
+//! rolls, then insert, update, depart and audit. A row with a missing, broken or
+//! disagreeing NIK is kept and flagged, and reported as a note apart from the rejected rows
+//! (at most [`LISTED_FLAGGED`] rows' notes). Memory does not grow with the file (only with
+//! the rejected rows). By default any rejected row means nothing is written.
 
 use std::io::{BufRead, BufReader, Read};
 
