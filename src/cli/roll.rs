@@ -94,11 +94,24 @@ pub(super) async fn run(db: &Database, command: RollCommand) -> anyhow::Result<(
     Ok(())
 }
 
-/// The rejected rows (standard error), the moves and the summary line (standard output).
+/// The rejected rows and the notes on flagged rows (standard error), the moves and the
+/// summary line (standard output).
 fn print_report(report: &rolls::import::Report, dry_run: bool, to_code: &str) {
     for e in &report.errors {
         let column = if e.column.is_empty() { "-" } else { e.column };
         eprintln!("row {}, column {column}: {}", e.line, e.message);
+    }
+    for w in &report.warnings {
+        eprintln!(
+            "warning: row {}, column {}: {}",
+            w.line, w.column, w.message
+        );
+    }
+    if report.unlisted_flagged > 0 {
+        eprintln!(
+            "warning: {} more flagged rows not listed",
+            report.unlisted_flagged
+        );
     }
     for m in &report.moves {
         let verb = if dry_run { "would move" } else { "moved" };

@@ -39,7 +39,7 @@ impl Reason {
     pub fn label(self) -> &'static str {
         match self {
             Reason::UnderAge => "Belum 17 tahun dan belum pernah kawin",
-            Reason::RightsRevoked => "Hak pilih dicabut pengadilan",
+            Reason::RightsRevoked => "Hak memilih dicabut pengadilan",
             Reason::Released => "Bebas sebelum atau pada hari pemungutan suara",
             Reason::NoValidNik => "Tanpa NIK yang sah",
             Reason::OutsideRegion => "KTP-el di luar wilayah pilkada",

@@ -145,7 +145,9 @@ pub enum VoterStatus {
 pub enum NikFlag {
     /// Empty or all-zero NIK.
     NoNik,
-    /// The NIK's date or sex disagrees with the recorded ones.
+    /// A NIK that is not well formed (kept as written, with its problem): no valid NIK.
+    NikInvalid,
+    /// The NIK's date or sex disagrees with the recorded ones: still eligible, to verify.
     NikMismatch,
 }
 
@@ -153,6 +155,7 @@ impl NikFlag {
     pub fn code(self) -> &'static str {
         match self {
             NikFlag::NoNik => "no_nik",
+            NikFlag::NikInvalid => "nik_invalid",
             NikFlag::NikMismatch => "nik_mismatch",
         }
     }
@@ -161,7 +164,10 @@ impl NikFlag {
     pub fn need(flag: Option<NikFlag>) -> &'static str {
         match flag {
             Some(NikFlag::NoNik) => "perekaman NIK / KTP-el",
-            Some(NikFlag::NikMismatch) => "perbaikan NIK (tanggal lahir/jenis kelamin tidak cocok)",
+            Some(NikFlag::NikInvalid) => "pencarian dan perbaikan NIK (NIK di data WBP rusak)",
+            Some(NikFlag::NikMismatch) => {
+                "verifikasi NIK (tanggal lahir/jenis kelamin tidak cocok)"
+            }
             None => "perekaman KTP-el",
         }
     }

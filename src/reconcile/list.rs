@@ -101,13 +101,13 @@ fn check_row(
     errors: &mut Vec<RowError>,
 ) -> Option<(String, String, i32)> {
     let nik = match nik::parse(nik_cell) {
-        Ok(NikValue::Valid(n)) => Some(n.digits),
-        Ok(NikValue::Missing) => {
+        NikValue::Valid(n) => Some(n.digits),
+        NikValue::Missing => {
             errors.push(RowError::new(line, "nik", "NIK wajib diisi di daftar KPU."));
             None
         }
-        Err(reason) => {
-            errors.push(RowError::new(line, "nik", reason));
+        NikValue::Broken(b) => {
+            errors.push(RowError::new(line, "nik", b.problem.message()));
             None
         }
     };

@@ -1,5 +1,6 @@
-//! The inmates who need Disdukcapil (a NIK to record or correct, a KTP-el), as a page and as
-//! CSV, with NIKs as the user may see them.
+//! The inmates who need Disdukcapil (a NIK to record, find or verify, a KTP-el), 17 or
+//! married by voting day, each with why they are listed, as a page and as CSV, with NIKs as
+//! the user may see them.
 
 use askama::Template;
 use axum::extract::State;
@@ -42,6 +43,7 @@ pub async fn csv(State(state): State<AppState>, scope: AtFacility) -> Result<Res
         "tempat_lahir",
         "no_registrasi",
         "kebutuhan",
+        "alasan",
     ])?;
     for r in &rows {
         w.row([
@@ -51,6 +53,7 @@ pub async fn csv(State(state): State<AppState>, scope: AtFacility) -> Result<Res
             &r.birth_place,
             &r.registration_no,
             r.need,
+            &r.reason,
         ])?;
     }
     let filename = format!("disdukcapil-{}.csv", scope.place.facility_code);

@@ -16,8 +16,12 @@ pub enum Filter {
     Registered(VoterList),
     Unlisted,
     NoNik,
+    /// A NIK that is not well formed (kept as written).
+    NikInvalid,
     NikMismatch,
     HomeFromNik,
+    /// On the DPK without a KTP-el: needs one, or a Suket from Disdukcapil.
+    DpkWithoutKtp,
     /// Admitted after the pindah memilih deadline that applies.
     Late,
     /// No admission date: lateness unknown.
@@ -29,7 +33,7 @@ pub enum Filter {
 
 impl Filter {
     /// In the order the page lists them.
-    pub const ALL: [Filter; 18] = [
+    pub const ALL: [Filter; 20] = [
         Filter::Active,
         Filter::Eligible,
         Filter::Ineligible(Reason::UnderAge),
@@ -42,8 +46,10 @@ impl Filter {
         Filter::Registered(VoterList::Dpk),
         Filter::Unlisted,
         Filter::NoNik,
+        Filter::NikInvalid,
         Filter::NikMismatch,
         Filter::HomeFromNik,
+        Filter::DpkWithoutKtp,
         Filter::Late,
         Filter::AdmissionUnknown,
         Filter::Departed,
@@ -63,8 +69,10 @@ impl Filter {
             Filter::Registered(list) => list.as_str(),
             Filter::Unlisted => "belum",
             Filter::NoNik => "tanpa_nik",
+            Filter::NikInvalid => "nik_rusak",
             Filter::NikMismatch => "nik_tidak_cocok",
             Filter::HomeFromNik => "wilayah_nik",
+            Filter::DpkWithoutKtp => "dpk_tanpa_ktp_el",
             Filter::Late => "terlambat",
             Filter::AdmissionUnknown => "tanpa_tanggal_masuk",
             Filter::Departed => "keluar",
@@ -103,8 +111,10 @@ impl Filter {
             Filter::Registered(VoterList::Dpk) => "Terdaftar di DPK",
             Filter::Unlisted => "Belum terdaftar di daftar mana pun",
             Filter::NoNik => "Tanpa NIK",
+            Filter::NikInvalid => "NIK rusak (tidak sah)",
             Filter::NikMismatch => "NIK tidak cocok dengan tanggal lahir/jenis kelamin",
             Filter::HomeFromNik => "Wilayah asal diambil dari NIK",
+            Filter::DpkWithoutKtp => "DPK tanpa KTP-el: perlu KTP-el atau Suket",
             Filter::Late => "Masuk setelah batas pindah memilih",
             Filter::AdmissionUnknown => "Tanggal masuk belum diisi",
             Filter::Departed => "Sudah keluar (bebas/dipindahkan)",
@@ -121,8 +131,10 @@ impl Filter {
             Filter::Registered(list) => list.as_str(),
             Filter::Unlisted => "unlisted",
             Filter::NoNik => "no_nik",
+            Filter::NikInvalid => "nik_invalid",
             Filter::NikMismatch => "nik_mismatch",
             Filter::HomeFromNik => "home_from_nik",
+            Filter::DpkWithoutKtp => "dpk_without_ktp",
             Filter::Late => "late",
             Filter::AdmissionUnknown => "admission_unknown",
             Filter::Departed => "departed",

@@ -76,6 +76,12 @@ pub async fn list(
         active: format::number(counts.active),
         eligible: format::number(counts.eligible),
         eligible_percent: format::percent(counts.eligible, counts.active),
+        dpk_without_ktp: (counts.dpk_without_ktp > 0).then(|| {
+            (
+                format::number(counts.dpk_without_ktp),
+                views::page_link(&place, "", Filter::DpkWithoutKtp, 1, None),
+            )
+        }),
         voters,
         shown: format::number(filtered),
         page,

@@ -75,7 +75,8 @@ impl VoterForm {
     /// The form filled with a stored voter.
     pub fn of(v: VoterRow) -> VoterForm {
         VoterForm {
-            nik: v.nik.unwrap_or_default(),
+            // A broken NIK is shown as the file wrote it, to be corrected.
+            nik: v.nik.or(v.nik_raw).unwrap_or_default(),
             nama: v.name,
             tanggal_lahir: v.birth_date.to_string(),
             jenis_kelamin: v.sex.as_str().to_owned(),

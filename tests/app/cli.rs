@@ -240,7 +240,7 @@ async fn private_cluster_serves_demo_data_and_stops_with_the_server() {
         &roll_file,
         "nik;nama;tanggal_lahir;jenis_kelamin;status\r\n\
          1674011508900001;Budi Santoso;15-08-1990;L;NAPI\r\n\
-         123;Salah;1990-01-01;L;NAPI\r\n\
+         1674010101900009;Salah;1990-13-01;L;NAPI\r\n\
          ;Tanpa NIK;1990-01-01;P;TAHANAN\r\n",
     )
     .unwrap();
@@ -260,7 +260,10 @@ async fn private_cluster_serves_demo_data_and_stops_with_the_server() {
     };
     let out = import(&[]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("row 3, column nik: NIK harus 16 angka"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("row 3, column tanggal_lahir: tanggal lahir \"1990-13-01\" tidak dikenali")
+    );
     // Nothing was written, so nothing counts as inserted.
     assert_eq!(
         last_line(&out),

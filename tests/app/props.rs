@@ -50,15 +50,18 @@ proptest! {
             birth.year().rem_euclid(100)
         );
         match nik::parse(&s) {
-            Ok(NikValue::Valid(n)) => {
+            NikValue::Valid(n) => {
                 prop_assert_eq!(&n.digits, &s);
                 prop_assert_eq!(n.day, birth.day());
                 prop_assert_eq!(n.month, u8::from(birth.month()));
                 prop_assert_eq!(n.female, female);
-                prop_assert!(n.matches(birth, female));
+                prop_assert_eq!(n.disagreement(birth, female), None);
             }
             other => prop_assert!(false, "{s} parsed as {other:?}"),
         }
+        // As a spreadsheet may write it: the same NIK.
+        let written = format!("'{} {}.{} {}", &s[0..4], &s[4..8], &s[8..12], &s[12..16]);
+        prop_assert_eq!(nik::parse(&written), nik::parse(&s));
     }
 
     /// The rule, stated again independently: 17 by voting day (a 29 February birthday falls

@@ -55,7 +55,7 @@ async fn recount(app: &TestApp, province: &str, facility: Option<&str>) -> Vec<i
     }
     let no_valid_nik: i64 = sqlx::query_scalar(
         "select count(*) from voters where facility_id = any($1) and status = 'active'
-           and (nik is null or nik_flag = 'nik_mismatch')",
+           and nik is null",
     )
     .bind(&facility_ids)
     .fetch_one(pool)

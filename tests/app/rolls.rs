@@ -98,7 +98,7 @@ async fn one_bad_row_means_nothing_is_written_unless_asked() {
     let db = demo_db().await;
     let content = file(&[
         BUDI,
-        "12345,Salah NIK,1990-01-01,L,NAPI,,,,,",
+        "1674010101900009,Salah Tanggal,1990-13-01,L,NAPI,,,,,",
         SITI,
         &BUDI.replace("Budi Santoso", "Budi Kembar"),
     ]);
@@ -118,7 +118,14 @@ async fn one_bad_row_means_nothing_is_written_unless_asked() {
             "NIK 1674011508900001 muncul lebih dari sekali di berkas (juga baris 5)"
         )
     );
-    assert_eq!(msgs[1], (3, "nik", "NIK harus 16 angka: \"12345\""));
+    assert_eq!(
+        msgs[1],
+        (
+            3,
+            "tanggal_lahir",
+            "tanggal lahir \"1990-13-01\" tidak dikenali (TTTT-BB-HH, HH-BB-TTTT atau HH/BB/TTTT)"
+        )
+    );
     assert_eq!(msgs[2].0, 5);
     assert!(active(&db, "lapas-lubuklinggau").await.is_empty());
 
@@ -317,7 +324,7 @@ async fn registrar_imports_through_the_page_in_two_steps() {
         .await;
     assert_eq!(status, StatusCode::OK);
     let token = csrf_in(&page).unwrap_or_else(|| registrar_token(&page));
-    let content = file(&[BUDI, SITI, "12345,Salah,1990-01-01,L,NAPI,,,,,"]);
+    let content = file(&[BUDI, SITI, "1674010101900009,Salah,1990-13-01,L,NAPI,,,,,"]);
     let upload = |content: String, skip: bool| {
         let mut form = reqwest::multipart::Form::new()
             .part(
@@ -339,7 +346,10 @@ async fn registrar_imports_through_the_page_in_two_steps() {
     let resp = upload(content.clone(), false).await.unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
     let preview = resp.text().await.unwrap();
-    assert!(preview.contains("NIK harus 16 angka"));
+    assert!(
+        preview.contains("tanggal lahir &#34;1990-13-01&#34; tidak dikenali"),
+        "{preview}"
+    );
     assert!(!preview.contains("Konfirmasi dan simpan"));
     assert!(active(&app.db, "lapas-lubuklinggau").await.is_empty());
 
@@ -477,7 +487,7 @@ async fn disdukcapil_list_holds_inmates_without_a_valid_nik() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
-        "nama,nik,tanggal_lahir,tempat_lahir,no_registrasi,kebutuhan"
+        "nama,nik,tanggal_lahir,tempat_lahir,no_registrasi,kebutuhan,alasan"
     );
     assert_eq!(lines.len(), 3);
     // Kanwil staff read masked NIKs; the facility's registrar the full ones.
@@ -500,14 +510,14 @@ async fn registrar_adds_edits_releases_and_transfers_a_voter() {
         ("status_perkawinan", "KAWIN"),
         ("daftar", "DPTB"),
     ];
-    // The same validation as the import: a bad NIK is refused with its message.
+    // The same validation as the import: an impossible birth date is refused with its message.
     let mut bad = fields.clone();
-    bad[0] = ("nik", "123");
+    bad[2] = ("tanggal_lahir", "31-02-1990");
     let resp = registrar
         .post("/fasilitas/lapas-lubuklinggau/daftar/baru", &bad)
         .await;
     assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(resp.text().await.unwrap().contains("NIK harus 16 angka"));
+    assert!(resp.text().await.unwrap().contains("tanggal lahir"));
     assert!(active(&app.db, "lapas-lubuklinggau").await.is_empty());
 
     let resp = registrar

@@ -63,7 +63,8 @@ async function journey(name, options, body) {
 }
 const cellText = async (page, selector) => (await page.locator(selector).innerText()).trim();
 
-// 1. A registrar uploads a roll with bad rows, sees each error, confirms the valid rows.
+// 1. A registrar uploads a roll with bad rows, sees each rejected row and each row kept with a
+// note, confirms the valid rows.
 await journey("1-registrar-import", {}, async (page) => {
   await logIn(page, accounts.registrar, "1");
   await page.goto(`${base}/fasilitas/lapas-lubuklinggau/daftar/impor`);
@@ -76,7 +77,8 @@ await journey("1-registrar-import", {}, async (page) => {
   ]);
   await shot(page, "1-pratinjau");
   const preview = await page.content();
-  check(preview.includes("NIK harus 16 angka"), "the preview does not name the bad NIK");
+  check(preview.includes("Diterima dengan catatan") && preview.includes("NIK harus 16 angka"),
+    "the preview does not show the short NIK as kept with a note");
   check(preview.includes("tanggal lahir"), "the preview does not name the bad date");
   await Promise.all([
     page.waitForLoadState("load"),
@@ -87,7 +89,8 @@ await journey("1-registrar-import", {}, async (page) => {
   await Promise.all([page.waitForLoadState("load"), page.click("a:has-text('Kembali ke daftar pemilih')")]);
   await shot(page, "1-daftar");
   const summary = await cellText(page, "#ringkasan");
-  check(/^3 WBP aktif/.test(summary), `the roll shows "${summary}"`);
+  // The short NIK is kept (flagged, for Disdukcapil); the impossible birth date is rejected.
+  check(/^4 WBP aktif/.test(summary), `the roll shows "${summary}"`);
 });
 
 // 2. A kanwil user updates a TPS's DPT and readiness, and sees the province page change.

@@ -2,9 +2,10 @@
 //! list of [`RowError`]s with the row number, the column and an Indonesian message.
 //! Pure rules: no database (the checks that need one, duplicates and other facilities, are
 //! set-based SQL in `rolls::import`). [`header`] reads the header row, [`row`] checks a
-//! row, [`values`] parses its values.
+//! row, [`values`] parses its values, [`notes`] words what a kept row is flagged for.
 
 mod header;
+mod notes;
 mod row;
 mod values;
 
@@ -12,6 +13,7 @@ use time::Date;
 
 pub use super::csv_file::{RowError, csv_reader, detect_separator, first_line};
 pub use header::{Column, Header};
+pub use notes::FlaggedRow;
 pub use row::{MAX_TEXT, VoterRow, parse_row};
 pub use values::{parse_date, parse_region};
 

@@ -8,7 +8,7 @@ use super::values::{
     parse_sex, yes_no,
 };
 use crate::domain::csv_file::RowError;
-use crate::domain::nik::{self, NikValue};
+use crate::domain::nik::{self, NikProblem, NikValue};
 use crate::domain::vote_move::FormReason;
 use crate::domain::voter::{LegalStatus, MaritalStatus, NikFlag, Sex, VoterList};
 
@@ -17,6 +17,9 @@ use crate::domain::voter::{LegalStatus, MaritalStatus, NikFlag, Sex, VoterList};
 pub struct VoterRow {
     pub nik: Option<String>,
     pub flag: Option<NikFlag>,
+    /// A broken NIK as the file wrote it (flag `nik_invalid`; `nik` is then `None`).
+    pub nik_raw: Option<String>,
+    pub nik_problem: Option<NikProblem>,
     pub name: String,
     pub birth_date: Date,
     pub sex: Sex,
@@ -47,8 +50,8 @@ pub struct VoterRow {
 }
 
 impl VoterRow {
-    /// The identity of a voter within a facility's roll: the NIK, else the registration
-    /// number, else the name and birth date.
+    /// The identity of a voter within a facility's roll: the NIK, else (no NIK or a broken
+    /// one) the registration number, else the name and birth date.
     pub fn row_key(&self) -> String {
         match (&self.nik, &self.registration_no) {
             (Some(nik), _) => format!("nik:{nik}"),
@@ -197,13 +200,6 @@ impl<'a> Checker<'a> {
         })
     }
 
-    fn nik(&mut self) -> Option<NikValue> {
-        let raw = self.get(Column::Nik);
-        nik::parse(raw)
-            .map_err(|msg| self.add(Column::Nik, format!("{msg}: \"{raw}\"")))
-            .ok()
-    }
-
     fn home_region(&mut self) -> Option<String> {
         self.optional(Column::KodeWilayahAsal, |c, s| {
             parse_region(s).or_else(|| {
@@ -343,28 +339,35 @@ pub fn parse_row(
     });
     let list = c.list();
     let ktp_el = c.optional(Column::KtpEl, |c, s| c.yes_no(Column::KtpEl, s));
-    let nik = c.nik();
+    let nik = nik::parse(c.get(Column::Nik));
     let home_region = c.home_region();
     let admitted_on = c.admitted_on(today);
     let (form_origin_tps, form_origin_desa, form_date) = c.form(today);
     let kpu_tps = c.kpu_tps();
     c.check_text();
-    let (Some(birth_date), Some(sex), Some(legal_status), Some(nik), true) =
-        (birth_date, sex, legal_status, nik, c.errors.is_empty())
+    let (Some(birth_date), Some(sex), Some(legal_status), true) =
+        (birth_date, sex, legal_status, c.errors.is_empty())
     else {
         return Err(c.errors);
     };
-    let (nik, flag, nik_region) = match nik {
-        NikValue::Missing => (None, Some(NikFlag::NoNik), None),
+    // A broken NIK keeps the inmate: flagged, the value kept as written.
+    let (nik, flag, nik_region, broken) = match nik {
+        NikValue::Missing => (None, Some(NikFlag::NoNik), None, None),
+        NikValue::Broken(b) => (None, Some(NikFlag::NikInvalid), None, Some(b)),
         NikValue::Valid(n) => {
-            let flag = (!n.matches(birth_date, sex == Sex::Female)).then_some(NikFlag::NikMismatch);
+            let flag = n
+                .disagreement(birth_date, sex == Sex::Female)
+                .map(|_| NikFlag::NikMismatch);
             let region = n.kecamatan_code();
-            (Some(n.digits), flag, Some(region))
+            (Some(n.digits), flag, Some(region), None)
         }
     };
+    let (nik_raw, nik_problem) = broken.map(|b| (b.raw, b.problem)).unzip();
     Ok(VoterRow {
         nik,
         flag,
+        nik_raw,
+        nik_problem,
         name,
         birth_date,
         sex,

@@ -154,26 +154,54 @@ fn each_rejection_names_its_column() {
     let mut f = good();
     f[9] = "DPS";
     assert_eq!(first_error(&f).0, "daftar");
-    let mut f = good();
-    f[0] = "12345";
-    assert_eq!(
-        first_error(&f),
-        ("nik".into(), "NIK harus 16 angka: \"12345\"".into())
-    );
-    let mut f = good();
-    f[0] = "9974011508900001";
-    assert!(
-        first_error(&f)
-            .1
-            .starts_with("kode provinsi NIK tidak dikenal")
-    );
-    let mut f = good();
-    f[0] = "1674013208900001";
-    assert!(
-        first_error(&f)
-            .1
-            .starts_with("tanggal lahir dalam NIK tidak mungkin")
-    );
+}
+
+#[test]
+fn a_broken_nik_keeps_the_row_flagged_with_its_problem() {
+    use crate::domain::nik::NikProblem::*;
+    for (written, problem) in [
+        ("167401150890000", Length),
+        ("16740115089000O1", Letters),
+        ("9974011508900001", Province),
+        ("1674013102900001", Date),
+        ("1674011508900000", Serial),
+        ("1.67401E+15", Scientific),
+    ] {
+        let mut f = good();
+        f[0] = written;
+        f[6] = "";
+        let v = row(&f).unwrap();
+        assert_eq!(
+            (
+                v.nik.as_deref(),
+                v.flag,
+                v.nik_raw.as_deref(),
+                v.nik_problem
+            ),
+            (None, Some(Flag::NikInvalid), Some(written), Some(problem)),
+            "{written}"
+        );
+        // No home region from a broken NIK; identified without it.
+        assert_eq!(
+            (v.home_region_code.as_deref(), v.home_from_nik),
+            (None, false)
+        );
+        assert_eq!(v.row_key(), "nb:budi santoso|1990-08-15");
+    }
+}
+
+#[test]
+fn niks_as_spreadsheets_write_them_are_normalised() {
+    for written in [
+        "'1674011508900001",
+        "1674 0115 0890 0001",
+        "1674.0115.0890.0001",
+    ] {
+        let mut f = good();
+        f[0] = written;
+        let v = row(&f).unwrap();
+        assert_eq!((v.nik.as_deref(), v.flag), (Some("1674011508900001"), None));
+    }
 }
 
 #[test]
@@ -232,11 +260,12 @@ fn a_whole_file_is_checked_without_a_database() {
     let today = date!(2026 - 11 - 28);
     let c = check_file(
         b"nik;nama;tanggal_lahir;jenis_kelamin;status\n\
-          1674011508900001;Budi;15-08-1990;L;NAPI\n12345;Salah;1990-01-01;L;NAPI\n",
+          1674011508900001;Budi;15-08-1990;L;NAPI\n12345;Salah;1990-13-01;L;NAPI\n\
+          12345;Kept;1990-01-01;L;NAPI\n",
         today,
     )
     .unwrap();
-    assert_eq!(c.valid, 1);
+    assert_eq!(c.valid, 2);
     assert_eq!(c.errors.len(), 1);
     assert!(check_file(b"", today).is_err());
     assert!(check_file(b"nama\n", today).is_err());

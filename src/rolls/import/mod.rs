@@ -2,8 +2,10 @@
 //!
 //! The file is streamed: each row is checked (`parse`), valid rows go through `COPY` into
 //! `roll_staging`, and set-based statements find duplicates and NIKs on other facilities'
-//! rolls, then insert, update, depart and audit. Memory does not grow with the file (only
-//! with the rejected rows). By default any rejected row means nothing is written.
+//! rolls, then insert, update, depart and audit. A row with a missing, broken or
+//! disagreeing NIK is kept and flagged, and reported as a note apart from the rejected rows
+//! (at most [`LISTED_FLAGGED`] rows' notes). Memory does not grow with the file (only with
+//! the rejected rows). By default any rejected row means nothing is written.
 
 use std::io::{BufRead, BufReader, Read};
 
@@ -19,7 +21,9 @@ pub use options::{Mode, Options, Transfers};
 
 use crate::db::audit::{self, Actor, Entry};
 use crate::domain::csv_file::{RowError, csv_reader, first_line};
-use crate::domain::roll_file::{Header, VoterRow, parse_row};
+use crate::domain::nik::NikProblem;
+use crate::domain::roll_file::{FlaggedRow, Header, VoterRow, parse_row};
+use crate::domain::voter::{NikFlag, Sex};
 use crate::read::places::Place;
 
 /// An inmate moved from another facility's roll by this import ([`Transfers::Move`]).
@@ -45,6 +49,12 @@ pub struct Report {
     /// Pending arrivals recorded ([`Transfers::Request`]): they move once the origin confirms.
     pub pending_transfers: u64,
     pub errors: Vec<RowError>,
+    /// The notes on rows kept with a flag (a missing, broken or disagreeing NIK, a home
+    /// region taken from the NIK), apart from the rejected rows; at most [`LISTED_FLAGGED`]
+    /// rows' worth, those with a NIK flag first.
+    pub warnings: Vec<RowError>,
+    /// Flagged rows whose notes are not listed (beyond [`LISTED_FLAGGED`]).
+    pub unlisted_flagged: u64,
     /// Whether anything was written (false on a dry run or when rows were rejected).
     pub written: bool,
 }
@@ -70,6 +80,9 @@ pub enum ImportError {
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
+
+/// The most flagged rows whose notes a report lists.
+pub const LISTED_FLAGGED: i64 = 1000;
 
 /// Staged rows are sent to the server in chunks of about this size.
 const COPY_CHUNK: usize = 1 << 20;
@@ -136,7 +149,7 @@ async fn prepare(conn: &mut PgConnection, opts: &Options) -> Result<i64, ImportE
 }
 
 /// A valid row as a `COPY` line of `roll_staging`.
-fn staged_record(import_id: i64, line: u64, v: &VoterRow) -> [String; 24] {
+fn staged_record(import_id: i64, line: u64, v: &VoterRow) -> [String; 26] {
     let date = |d: Option<Date>| d.map(|d| d.to_string()).unwrap_or_default();
     let b = |x: bool| if x { "t" } else { "f" }.to_owned();
     let opt = |s: &Option<String>| s.clone().unwrap_or_default();
@@ -146,6 +159,10 @@ fn staged_record(import_id: i64, line: u64, v: &VoterRow) -> [String; 24] {
         v.row_key(),
         opt(&v.nik),
         v.flag.map(|f| f.code().to_owned()).unwrap_or_default(),
+        opt(&v.nik_raw),
+        v.nik_problem
+            .map(|p| p.code().to_owned())
+            .unwrap_or_default(),
         v.name.clone(),
         v.birth_date.to_string(),
         v.sex.as_str().to_owned(),
@@ -180,10 +197,11 @@ async fn stage(
 ) -> Result<(), ImportError> {
     let mut copy = conn
         .copy_in_raw(
-            "copy roll_staging (import_id, line, row_key, nik, nik_flag, name, birth_date, sex,
-                 legal_status, marital_status, home_region_code, home_from_nik, rights_revoked,
-                 release_date, list, birth_place, registration_no, disability, ktp_el,
-                 admitted_on, form_origin_tps, form_origin_desa, form_date, kpu_tps)
+            "copy roll_staging (import_id, line, row_key, nik, nik_flag, nik_raw, nik_problem,
+                 name, birth_date, sex, legal_status, marital_status, home_region_code,
+                 home_from_nik, rights_revoked, release_date, list, birth_place,
+                 registration_no, disability, ktp_el, admitted_on, form_origin_tps,
+                 form_origin_desa, form_date, kpu_tps)
              from stdin with (format csv)",
         )
         .await?;
@@ -237,6 +255,35 @@ async fn stage(
     Ok(())
 }
 
+/// The notes on the kept, flagged rows (see [`Report::warnings`]), in row order.
+async fn flagged_notes(
+    conn: &mut PgConnection,
+    import_id: i64,
+    rejected_lines: &[i64],
+    report: &mut Report,
+) -> Result<(), ImportError> {
+    let mut rows = sqlx::query_as!(
+        FlaggedRow,
+        r#"select line, nik, nik_flag as "flag: NikFlag", nik_raw,
+                  nik_problem as "nik_problem: NikProblem", birth_date, sex as "sex: Sex",
+                  home_from_nik
+           from roll_staging
+           where import_id = $1 and (nik_flag is not null or home_from_nik)
+             and line <> all($2)
+           order by nik_flag is null, line
+           limit $3"#,
+        import_id,
+        rejected_lines,
+        LISTED_FLAGGED
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.sort_by_key(|r| r.line);
+    report.unlisted_flagged = report.flagged - rows.len() as u64;
+    report.warnings = rows.iter().flat_map(FlaggedRow::notes).collect();
+    Ok(())
+}
+
 /// Imports `input` into `place`'s roll; see the module docs.
 #[tracing::instrument(skip_all, fields(facility = %place.facility_code, user = %actor.name))]
 pub async fn import(
@@ -282,6 +329,7 @@ pub async fn import(
     )
     .fetch_one(&mut *tx)
     .await? as u64;
+    flagged_notes(&mut tx, import_id, &rejected_lines, &mut report).await?;
 
     if report.rejected > 0 && !opts.skip_invalid {
         return Ok(report); // dropping `tx` rolls back: nothing written

@@ -251,22 +251,24 @@ async fn update_changed(
                from roll_staging s
                join voters v on v.election_id = $2 and v.facility_id = $3 and v.row_key = s.row_key
                where s.import_id = $1
-                 and (v.nik, v.nik_flag, v.name, v.birth_date, v.sex, v.legal_status,
-                      v.marital_status, v.home_region_code, v.home_from_nik, v.rights_revoked,
-                      v.release_date, v.list, v.birth_place, v.registration_no, v.disability,
-                      v.ktp_el, v.status, v.admitted_on, v.form_origin_tps, v.form_origin_desa,
-                      v.form_date, v.kpu_tps)
+                 and (v.nik, v.nik_flag, v.nik_raw, v.nik_problem, v.name, v.birth_date, v.sex,
+                      v.legal_status, v.marital_status, v.home_region_code, v.home_from_nik,
+                      v.rights_revoked, v.release_date, v.list, v.birth_place,
+                      v.registration_no, v.disability, v.ktp_el, v.status, v.admitted_on,
+                      v.form_origin_tps, v.form_origin_desa, v.form_date, v.kpu_tps)
                      is distinct from
-                     (s.nik, s.nik_flag, s.name, s.birth_date, s.sex, s.legal_status,
-                      s.marital_status, s.home_region_code, s.home_from_nik, s.rights_revoked,
-                      s.release_date, s.list, s.birth_place, s.registration_no, s.disability,
-                      s.ktp_el, 'active', coalesce(s.admitted_on, v.admitted_on),
+                     (s.nik, s.nik_flag, s.nik_raw, s.nik_problem, s.name, s.birth_date, s.sex,
+                      s.legal_status, s.marital_status, s.home_region_code, s.home_from_nik,
+                      s.rights_revoked, s.release_date, s.list, s.birth_place,
+                      s.registration_no, s.disability, s.ktp_el, 'active',
+                      coalesce(s.admitted_on, v.admitted_on),
                       coalesce(s.form_origin_tps, v.form_origin_tps),
                       coalesce(s.form_origin_desa, v.form_origin_desa),
                       coalesce(s.form_date, v.form_date), coalesce(s.kpu_tps, v.kpu_tps))
            ), updated as (
                update voters v
-               set nik = s.nik, nik_flag = s.nik_flag, name = s.name, birth_date = s.birth_date,
+               set nik = s.nik, nik_flag = s.nik_flag, nik_raw = s.nik_raw,
+                   nik_problem = s.nik_problem, name = s.name, birth_date = s.birth_date,
                    sex = s.sex, legal_status = s.legal_status, marital_status = s.marital_status,
                    home_region_code = s.home_region_code, home_from_nik = s.home_from_nik,
                    rights_revoked = s.rights_revoked, release_date = s.release_date,
@@ -308,11 +310,13 @@ async fn insert_new(
 ) -> Result<u64, ImportError> {
     let (e, f) = (target.election.id, target.facility_id);
     Ok(sqlx::query!(
-        "insert into voters (election_id, facility_id, row_key, nik, nik_flag, name, birth_date,
+        "insert into voters (election_id, facility_id, row_key, nik, nik_flag, nik_raw,
+             nik_problem, name, birth_date,
              sex, legal_status, marital_status, home_region_code, home_from_nik, rights_revoked,
              release_date, list, birth_place, registration_no, disability, ktp_el,
              transferred_from, admitted_on, form_origin_tps, form_origin_desa, form_date, kpu_tps)
-         select $2, $3, s.row_key, s.nik, s.nik_flag, s.name, s.birth_date, s.sex,
+         select $2, $3, s.row_key, s.nik, s.nik_flag, s.nik_raw, s.nik_problem, s.name,
+                s.birth_date, s.sex,
                 s.legal_status, s.marital_status, s.home_region_code, s.home_from_nik,
                 s.rights_revoked, s.release_date, s.list, s.birth_place, s.registration_no,
                 s.disability, s.ktp_el, s.transferred_from, s.admitted_on, s.form_origin_tps,

@@ -4,6 +4,7 @@
 use sqlx::PgPool;
 use time::Date;
 
+use crate::domain::nik::NikProblem;
 use crate::domain::voter::{NikFlag, Sex, VoterList, VoterStatus};
 use crate::read::places::Place;
 
@@ -21,8 +22,10 @@ pub struct Counts {
     pub dpk: i64,
     pub unlisted: i64,
     pub no_nik: i64,
+    pub nik_invalid: i64,
     pub nik_mismatch: i64,
     pub home_from_nik: i64,
+    pub dpk_without_ktp: i64,
     pub late: i64,
     pub admission_unknown: i64,
     pub departed: i64,
@@ -43,8 +46,10 @@ pub async fn counts(pool: &PgPool, place: &Place) -> sqlx::Result<Counts> {
                   count(*) filter (where status = 'active' and list = 'dpk') as "dpk!",
                   count(*) filter (where status = 'active' and list is null) as "unlisted!",
                   count(*) filter (where status = 'active' and nik_flag = 'no_nik') as "no_nik!",
+                  count(*) filter (where status = 'active' and nik_flag = 'nik_invalid') as "nik_invalid!",
                   count(*) filter (where status = 'active' and nik_flag = 'nik_mismatch') as "nik_mismatch!",
                   count(*) filter (where status = 'active' and home_from_nik) as "home_from_nik!",
+                  count(*) filter (where status = 'active' and list = 'dpk' and ktp_el is false) as "dpk_without_ktp!",
                   count(*) filter (where status = 'active' and late) as "late!",
                   count(*) filter (where status = 'active' and admitted_on is null) as "admission_unknown!",
                   count(*) filter (where status = 'departed') as "departed!"
@@ -80,7 +85,12 @@ pub struct ListedVoter {
     pub status: VoterStatus,
     pub departed_reason: Option<String>,
     pub nik_flag: Option<NikFlag>,
+    /// A broken NIK as written, and why it is broken.
+    pub nik_raw: Option<String>,
+    pub nik_problem: Option<NikProblem>,
     pub home_from_nik: bool,
+    /// On the DPK without a KTP-el.
+    pub dpk_without_ktp: bool,
     pub from_id: Option<i64>,
     pub from_name: Option<String>,
     pub from_province: Option<String>,
@@ -103,7 +113,9 @@ pub async fn voters(
         r#"select v.id as "id!", v.name as "name!", v.nik, v.birth_date as "birth_date!",
                   v.sex as "sex!: Sex", v.list as "list: VoterList",
                   v.status as "status!: VoterStatus", v.departed_reason,
-                  v.nik_flag as "nik_flag: NikFlag", v.home_from_nik as "home_from_nik!",
+                  v.nik_flag as "nik_flag: NikFlag", v.nik_raw,
+                  v.nik_problem as "nik_problem: NikProblem", v.home_from_nik as "home_from_nik!",
+                  (v.list = 'dpk' and v.ktp_el is false) is true as "dpk_without_ktp!",
                   tf.id as "from_id?", tf.name as "from_name?",
                   tf.province_code as "from_province?", dt.id as "to_id?",
                   dt.name as "to_name?", dt.province_code as "to_province?",
@@ -123,8 +135,11 @@ pub async fn voters(
                    when 'dpk' then v.status = 'active' and v.list = 'dpk'
                    when 'unlisted' then v.status = 'active' and v.list is null
                    when 'no_nik' then v.status = 'active' and v.nik_flag = 'no_nik'
+                   when 'nik_invalid' then v.status = 'active' and v.nik_flag = 'nik_invalid'
                    when 'nik_mismatch' then v.status = 'active' and v.nik_flag = 'nik_mismatch'
                    when 'home_from_nik' then v.status = 'active' and v.home_from_nik
+                   when 'dpk_without_ktp' then v.status = 'active' and v.list = 'dpk'
+                                               and v.ktp_el is false
                    when 'late' then v.status = 'active' and v.late
                    when 'admission_unknown' then v.status = 'active' and v.admitted_on is null
                    else v.status = 'active' and $4 = any(v.reasons)
@@ -145,24 +160,32 @@ pub async fn voters(
     .await
 }
 
-/// An active voter who needs Disdukcapil (a NIK to record or correct, or a KTP-el).
+/// An active voter who needs Disdukcapil (a NIK to record, find or verify, or a KTP-el).
 pub struct DisdukcapilRow {
     pub name: String,
     pub nik: Option<String>,
     pub nik_flag: Option<NikFlag>,
+    pub nik_raw: Option<String>,
+    pub nik_problem: Option<NikProblem>,
+    pub ktp_el: Option<bool>,
+    pub list: Option<VoterList>,
     pub birth_date: Date,
     pub birth_place: Option<String>,
     pub registration_no: Option<String>,
 }
 
+/// The active voters without a valid NIK, with a NIK to verify or without a KTP-el, who are
+/// 17 or (ever) married by voting day: children are not listed.
 pub async fn disdukcapil(pool: &PgPool, place: &Place) -> sqlx::Result<Vec<DisdukcapilRow>> {
     sqlx::query_as!(
         DisdukcapilRow,
-        r#"select name, nik, nik_flag as "nik_flag: NikFlag", birth_date, birth_place,
-                  registration_no
-           from voters
+        r#"select name as "name!", nik, nik_flag as "nik_flag: NikFlag", nik_raw,
+                  nik_problem as "nik_problem: NikProblem", ktp_el, list as "list: VoterList",
+                  birth_date as "birth_date!", birth_place, registration_no
+           from voters_with_reasons
            where facility_id = $1 and election_id = $2 and status = 'active'
              and (nik_flag is not null or ktp_el is false)
+             and not 'under_age' = any(reasons)
            order by name"#,
         place.facility_id,
         place.election.id

@@ -5,6 +5,7 @@ use serde_json::Value;
 use sqlx::{PgConnection, PgPool};
 use time::Date;
 
+use crate::domain::nik::NikProblem;
 use crate::domain::roll_file::VoterRow;
 use crate::domain::vote_move::FormReason;
 use crate::domain::voter::{LegalStatus, MaritalStatus, NikFlag, Sex, VoterList};
@@ -14,7 +15,8 @@ use crate::read::places::Place;
 pub async fn active(pool: &PgPool, place: &Place, id: i64) -> sqlx::Result<Option<VoterRow>> {
     sqlx::query_as!(
         VoterRow,
-        r#"select nik, nik_flag as "flag: NikFlag", name, birth_date, sex as "sex: Sex", legal_status as "legal_status: LegalStatus",
+        r#"select nik, nik_flag as "flag: NikFlag", nik_raw,
+                  nik_problem as "nik_problem: NikProblem", name, birth_date, sex as "sex: Sex", legal_status as "legal_status: LegalStatus",
                   marital_status as "marital_status: MaritalStatus", home_region_code,
                   home_from_nik, rights_revoked, release_date, list as "list: VoterList",
                   birth_place, registration_no, disability, ktp_el, admitted_on, form_origin_tps,
@@ -115,13 +117,15 @@ pub async fn save(
         r#"insert into voters (id, election_id, facility_id, row_key, nik, nik_flag, name,
                birth_date, sex, legal_status, marital_status, home_region_code, home_from_nik,
                rights_revoked, release_date, list, birth_place, registration_no, disability, ktp_el,
-               admitted_on, form_origin_tps, form_origin_desa, form_date, form_reason, kpu_tps)
+               admitted_on, form_origin_tps, form_origin_desa, form_date, form_reason, kpu_tps,
+               nik_raw, nik_problem)
            overriding system value
            values (coalesce($1, nextval(pg_get_serial_sequence('voters', 'id'))), $2, $3, $4, $5,
                    $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-                   $21, $22, $23, $24, $25, $26)
+                   $21, $22, $23, $24, $25, $26, $27, $28)
            on conflict (id) do update set
                row_key = excluded.row_key, nik = excluded.nik, nik_flag = excluded.nik_flag,
+               nik_raw = excluded.nik_raw, nik_problem = excluded.nik_problem,
                name = excluded.name, birth_date = excluded.birth_date, sex = excluded.sex,
                legal_status = excluded.legal_status, marital_status = excluded.marital_status,
                home_region_code = excluded.home_region_code,
@@ -159,6 +163,8 @@ pub async fn save(
         row.form_date,
         row.form_reason.map(FormReason::as_str),
         row.kpu_tps,
+        row.nik_raw,
+        row.nik_problem.map(NikProblem::code),
     )
     .fetch_one(conn)
     .await?;
@@ -241,11 +247,13 @@ pub async fn transfer(
         return Ok(None);
     };
     let arrived = sqlx::query!(
-        r#"insert into voters (election_id, facility_id, row_key, nik, nik_flag, name, birth_date,
+        r#"insert into voters (election_id, facility_id, row_key, nik, nik_flag, nik_raw,
+               nik_problem, name, birth_date,
                sex, legal_status, marital_status, home_region_code, home_from_nik, rights_revoked,
                release_date, list, birth_place, registration_no, disability, ktp_el,
                transferred_from)
-           select election_id, $2, row_key, nik, nik_flag, name, birth_date, sex, legal_status,
+           select election_id, $2, row_key, nik, nik_flag, nik_raw, nik_problem, name,
+                  birth_date, sex, legal_status,
                   marital_status, home_region_code, home_from_nik, rights_revoked, release_date,
                   null, birth_place, registration_no, disability, ktp_el, facility_id
            from voters where id = $1

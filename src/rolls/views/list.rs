@@ -4,6 +4,7 @@ use askama::Template;
 
 use crate::domain::eligibility::Reason;
 use crate::domain::format;
+use crate::domain::nik::NikProblem;
 use crate::domain::privacy::{NikView, facility_name};
 use crate::domain::voter::{NikFlag, VoterStatus};
 use crate::http::layout::Layout;
@@ -21,7 +22,7 @@ pub struct VoterItem {
     pub list: &'static str,
     pub status_label: String,
     pub reasons: Vec<&'static str>,
-    pub flags: Vec<&'static str>,
+    pub flags: Vec<String>,
     pub departed: bool,
 }
 
@@ -44,6 +45,8 @@ pub struct ListPage {
     pub active: String,
     pub eligible: String,
     pub eligible_percent: String,
+    /// DPK voters without a KTP-el (they need one, or a Suket), and the link to them.
+    pub dpk_without_ktp: Option<(String, String)>,
     pub voters: Vec<VoterItem>,
     pub shown: String,
     pub page: i64,
@@ -75,8 +78,10 @@ pub fn count(c: &Counts, filter: Filter) -> i64 {
         Filter::Registered(Dpk) => c.dpk,
         Filter::Unlisted => c.unlisted,
         Filter::NoNik => c.no_nik,
+        Filter::NikInvalid => c.nik_invalid,
         Filter::NikMismatch => c.nik_mismatch,
         Filter::HomeFromNik => c.home_from_nik,
+        Filter::DpkWithoutKtp => c.dpk_without_ktp,
         Filter::Late => c.late,
         Filter::AdmissionUnknown => c.admission_unknown,
         Filter::Departed => c.departed,
@@ -111,12 +116,40 @@ pub fn page_link(place: &Place, text: &str, filter: Filter, page: i64, per: Opti
     format!("{}&{}", place.url("/daftar"), query.finish())
 }
 
-/// NIK as shown under the one masking rule ([`crate::domain::privacy`]).
-pub fn show_nik(nik: Option<&str>, view: NikView) -> String {
-    match nik {
-        None => "— (tanpa NIK)".to_owned(),
-        Some(n) => view.show(n),
+/// NIK as shown under the one masking rule ([`crate::domain::privacy`]); a broken one as
+/// written, masked like a NIK.
+pub fn show_nik(nik: Option<&str>, raw: Option<&str>, view: NikView) -> String {
+    match (nik, raw) {
+        (Some(n), _) => view.show(n),
+        (None, Some(raw)) => format!("rusak: {}", view.show(raw)),
+        (None, None) => "— (tanpa NIK)".to_owned(),
     }
+}
+
+/// What the voter is flagged for, in Indonesian.
+fn flags(r: &ListedVoter, departed: bool) -> Vec<String> {
+    let mut flags = Vec::new();
+    match r.nik_flag {
+        Some(NikFlag::NoNik) => flags.push("tanpa NIK: ke Disdukcapil".to_owned()),
+        Some(NikFlag::NikInvalid) => flags.push(format!(
+            "NIK rusak ({}): ke Disdukcapil",
+            r.nik_problem.map_or("tidak sah", NikProblem::message)
+        )),
+        Some(NikFlag::NikMismatch) => {
+            flags.push("NIK tidak cocok: verifikasi ke Disdukcapil".to_owned())
+        }
+        None => {}
+    }
+    if r.home_from_nik {
+        flags.push("wilayah asal dari NIK: periksa KTP-el".to_owned());
+    }
+    if r.dpk_without_ktp {
+        flags.push("DPK tanpa KTP-el: perlu KTP-el atau Suket".to_owned());
+    }
+    if r.late == Some(true) && !departed {
+        flags.push("masuk setelah batas pindah memilih".to_owned());
+    }
+    flags
 }
 
 /// Where the voter is: active (and where from), or why they left, naming another facility
@@ -143,22 +176,11 @@ fn status_label(user: &CurrentUser, r: &ListedVoter) -> String {
 
 pub fn voter_item(user: &CurrentUser, view: NikView, r: ListedVoter) -> VoterItem {
     let departed = r.status == VoterStatus::Departed;
-    let mut flags = Vec::new();
-    match r.nik_flag {
-        Some(NikFlag::NoNik) => flags.push("tanpa NIK: ke Disdukcapil"),
-        Some(NikFlag::NikMismatch) => flags.push("NIK tidak cocok: ke Disdukcapil"),
-        None => {}
-    }
-    if r.home_from_nik {
-        flags.push("wilayah asal dari NIK: periksa KTP-el");
-    }
-    if r.late == Some(true) && !departed {
-        flags.push("masuk setelah batas pindah memilih");
-    }
     VoterItem {
         status_label: status_label(user, &r),
+        flags: flags(&r, departed),
         id: r.id,
-        nik: show_nik(r.nik.as_deref(), view),
+        nik: show_nik(r.nik.as_deref(), r.nik_raw.as_deref(), view),
         birth_date: format::date(r.birth_date),
         sex: r.sex.as_str(),
         list: r.list.map_or("–", |l| l.file_value()),
@@ -172,7 +194,6 @@ pub fn voter_item(user: &CurrentUser, view: NikView, r: ListedVoter) -> VoterIte
                 .collect()
         },
         name: r.name,
-        flags,
         departed,
     }
 }

@@ -9,9 +9,10 @@ use askama::Template;
 
 use crate::domain::csv_file::RowError;
 use crate::domain::format;
+use crate::domain::nik::NikProblem;
 use crate::domain::privacy::{NikView, facility_name};
 use crate::domain::vote_move::FormReason;
-use crate::domain::voter::NikFlag;
+use crate::domain::voter::{NikFlag, VoterList};
 use crate::http::layout::Layout;
 use crate::http::session::CurrentUser;
 use crate::read::places::Place;
@@ -47,6 +48,11 @@ impl PreviewPage {
         &self.report.errors
     }
 
+    /// The flagged rows whose notes are not listed, as a number.
+    fn unlisted(&self) -> String {
+        format::number(self.report.unlisted_flagged as i64)
+    }
+
     fn upload_url(&self, rest: &str) -> String {
         self.place
             .url(&format!("/daftar/impor/{}{rest}", self.upload_id))
@@ -55,23 +61,55 @@ impl PreviewPage {
 
 pub struct DisdukcapilItem {
     pub name: String,
+    /// The NIK, or a broken one as written (masked like a NIK as `view` requires).
     pub nik: String,
     pub birth_date: String,
     pub birth_place: String,
     pub registration_no: String,
     pub need: &'static str,
+    /// Why the inmate is listed: the NIK's problem, a KTP-el missing.
+    pub reason: String,
+}
+
+/// Why an inmate is on the Disdukcapil list, in Indonesian (`; `-separated).
+fn disdukcapil_reason(r: &DisdukcapilRow) -> String {
+    let mut reasons = Vec::new();
+    match r.nik_flag {
+        Some(NikFlag::NoNik) => reasons.push("tanpa NIK".to_owned()),
+        Some(NikFlag::NikInvalid) => reasons.push(format!(
+            "NIK rusak: {}",
+            r.nik_problem.map_or("tidak sah", NikProblem::message)
+        )),
+        Some(NikFlag::NikMismatch) => reasons
+            .push("NIK tidak cocok dengan tanggal lahir/jenis kelamin: perlu verifikasi".into()),
+        None => {}
+    }
+    match (r.ktp_el, r.list) {
+        (Some(false), Some(VoterList::Dpk)) => {
+            reasons.push("DPK tanpa KTP-el: perlu KTP-el atau Suket".into())
+        }
+        (Some(false), _) => reasons.push("tanpa KTP-el".into()),
+        _ => {}
+    }
+    reasons.join("; ")
 }
 
 /// The Disdukcapil list with NIKs as `view` allows.
 pub fn disdukcapil_items(rows: Vec<DisdukcapilRow>, view: NikView) -> Vec<DisdukcapilItem> {
     rows.into_iter()
         .map(|r| DisdukcapilItem {
-            name: r.name,
-            nik: r.nik.as_deref().map(|n| view.show(n)).unwrap_or_default(),
+            reason: disdukcapil_reason(&r),
+            nik: r
+                .nik
+                .as_deref()
+                .or(r.nik_raw.as_deref())
+                .map(|n| view.show(n))
+                .unwrap_or_default(),
             birth_date: r.birth_date.to_string(),
             birth_place: r.birth_place.unwrap_or_default(),
             registration_no: r.registration_no.unwrap_or_default(),
             need: NikFlag::need(r.nik_flag),
+            name: r.name,
         })
         .collect()
 }

@@ -111,7 +111,7 @@ fn need_item(
     };
     NeedItem {
         id: e.id,
-        nik: show_nik(e.nik.as_deref(), view),
+        nik: show_nik(e.nik.as_deref(), None, view),
         legal_status: legal_status_label(e.legal_status),
         admitted: e
             .admitted_on
@@ -133,7 +133,7 @@ fn departure_item(user: &CurrentUser, view: NikView, e: Entry) -> DepartureItem 
     };
     DepartureItem {
         id: e.id,
-        nik: show_nik(e.nik.as_deref(), view),
+        nik: show_nik(e.nik.as_deref(), None, view),
         to,
         list: e.list.map_or("–", VoterList::label),
         name: e.name,
