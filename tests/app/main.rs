@@ -14,6 +14,7 @@ mod crawl;
 mod demo;
 mod elections;
 mod faults;
+mod incidents;
 mod pages;
 mod platform;
 mod props;
