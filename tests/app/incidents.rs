@@ -437,7 +437,10 @@ async fn each_daftar_hadir_holds_its_lists_voters_with_men_and_women_counted() {
             body.contains(&format!(r#"data-men="{men}" data-women="{women}""#)),
             "{list}"
         );
-        assert!(body.contains(&format!("({label}) · TPS 1")), "{list}");
+        assert!(
+            body.contains(&format!("Daftar Hadir Pemilih {label} (")),
+            "{list}"
+        );
         assert!(
             body.contains(&format!("Pemilih {label} di daftar ini")),
             "{list}"
