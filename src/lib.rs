@@ -12,7 +12,8 @@
 //!    Pilkada contests), [`audit`] (the page), `facilities` (creating and editing one),
 //!    [`rolls`] (voter rolls, imports, transfers), [`stations`] (TPS, counts, allocation,
 //!    readiness, dapils, prints), [`reports`] (dashboards, province and facility pages,
-//!    downloads, exports), [`reconcile`] (KPU's list).
+//!    downloads, exports), [`reconcile`] (KPU's list), [`incidents`] (the incident log and
+//!    the ASN neutrality briefing).
 //! 3. [`read`]: read models the features share: the selected election, the place a user may
 //!    see, TPS summaries, pre-aggregated figures, the check of typed region codes.
 //! 4. [`http`]: what every handler uses: `AppState`, `AppError` and its Indonesian page, the
@@ -32,6 +33,7 @@ pub mod devtools;
 pub mod domain;
 pub mod elections;
 pub mod http;
+pub mod incidents;
 pub mod read;
 pub mod reconcile;
 pub mod reports;
@@ -78,6 +80,7 @@ pub fn app(state: AppState) -> Router {
         .merge(rolls::router())
         .merge(stations::router())
         .merge(reconcile::router())
+        .merge(incidents::router())
         .merge(web::router())
         .fallback(web::not_found)
         .with_state(state)

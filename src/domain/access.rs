@@ -82,6 +82,10 @@ pub enum Action {
     Administer,
     /// Read the audit log.
     ReadAudit,
+    /// Record a facility's incidents and change their status.
+    LogIncidents,
+    /// Record a facility's ASN neutrality briefing.
+    RecordBriefing,
 }
 
 impl Role {
@@ -89,7 +93,9 @@ impl Role {
         use Action::*;
         use Role::*;
         match action {
-            ReadRoll | DecideTransfer => matches!(self, Admin | Kanwil | Registrar),
+            ReadRoll | DecideTransfer | LogIncidents | RecordBriefing => {
+                matches!(self, Admin | Kanwil | Registrar)
+            }
             WriteRoll => self == Registrar,
             WriteStations | EditFacility | ReadAudit => matches!(self, Admin | Kanwil),
             UploadKpuList => matches!(self, Admin | Kanwil | Kpu),
@@ -116,6 +122,11 @@ mod tests {
         assert_eq!(who(Action::WriteStations), ["admin", "kanwil"]);
         assert_eq!(who(Action::UploadKpuList), ["admin", "kanwil", "kpu"]);
         assert_eq!(who(Action::Administer), ["admin"]);
+        assert_eq!(who(Action::LogIncidents), ["admin", "kanwil", "registrar"]);
+        assert_eq!(
+            who(Action::RecordBriefing),
+            ["admin", "kanwil", "registrar"]
+        );
     }
 
     #[test]

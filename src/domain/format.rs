@@ -73,6 +73,20 @@ pub fn date(d: Date) -> String {
     )
 }
 
+/// `2024-02-14` → `"Rabu, 14 Februari 2024"`: the date with its day, as forms print it.
+pub fn long_date(d: Date) -> String {
+    let day = match d.weekday() {
+        time::Weekday::Monday => "Senin",
+        time::Weekday::Tuesday => "Selasa",
+        time::Weekday::Wednesday => "Rabu",
+        time::Weekday::Thursday => "Kamis",
+        time::Weekday::Friday => "Jumat",
+        time::Weekday::Saturday => "Sabtu",
+        time::Weekday::Sunday => "Minggu",
+    };
+    format!("{day}, {}", date(d))
+}
+
 /// A moment in Western Indonesian Time (UTC+7): `"14 Februari 2024 10.05 WIB"`.
 pub fn datetime(t: time::OffsetDateTime) -> String {
     let wib = t.to_offset(time::macros::offset!(+7));
@@ -126,6 +140,14 @@ mod tests {
         assert_eq!(
             date(time::macros::date!(2024 - 11 - 27)),
             "27 November 2024"
+        );
+        assert_eq!(
+            long_date(time::macros::date!(2024 - 02 - 14)),
+            "Rabu, 14 Februari 2024"
+        );
+        assert_eq!(
+            long_date(time::macros::date!(2024 - 11 - 27)),
+            "Rabu, 27 November 2024"
         );
     }
 }

@@ -1,9 +1,11 @@
 //! Read models the features share, below them: which election a page is about, the place
-//! (facility or province) a user may see, the TPS summaries, the pre-aggregated figures, and
-//! the check of typed region codes against the Kemendagri reference.
+//! (facility or province) a user may see, the TPS summaries, the pre-aggregated figures, the
+//! check of typed region codes against the Kemendagri reference, and the ASN neutrality
+//! briefings.
 
 pub mod elections;
 pub mod figures;
+pub mod neutrality;
 pub mod places;
 pub mod regions;
 pub mod scope;

@@ -5,7 +5,7 @@ use sqlx::PgPool;
 
 use crate::domain::ballots;
 use crate::domain::privacy::mask_nik;
-use crate::domain::voter::VoterList;
+use crate::domain::voter::{Sex, VoterList};
 use crate::http::AppState;
 use crate::http::error::{AppError, Result};
 use crate::read::places::Place;
@@ -46,6 +46,7 @@ pub struct PlacedVoter {
     pub nik: Option<String>,
     pub registration_no: Option<String>,
     pub list: Option<VoterList>,
+    pub sex: Sex,
     /// The KTP-el home region; `None` when unknown or only guessed from the NIK.
     pub home: Option<String>,
     pub manual: bool,
@@ -60,7 +61,7 @@ pub async fn placed_on(
 ) -> Result<Vec<PlacedVoter>> {
     let rows = sqlx::query!(
         r#"select v.id as "id!", v.name as "name!", v.nik, v.registration_no,
-                  v.list as "list: VoterList", v.home_region_code,
+                  v.list as "list: VoterList", v.sex as "sex!: Sex", v.home_region_code,
                   v.home_from_nik as "home_from_nik!", v.placed_manually as "placed_manually!"
            from voters_with_reasons v
            where v.station_id = $1 and v.status = 'active' and cardinality(v.reasons) = 0
@@ -93,6 +94,7 @@ pub async fn placed_on(
                 nik: v.nik,
                 registration_no: v.registration_no,
                 list: v.list,
+                sex: v.sex,
                 home,
                 manual: v.placed_manually,
                 entitlement,

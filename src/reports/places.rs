@@ -15,6 +15,7 @@ use crate::http::charts;
 use crate::http::error::{AppError, Result};
 use crate::read::elections;
 use crate::read::figures;
+use crate::read::neutrality;
 use crate::read::places::type_label;
 use crate::read::scope::{AtBareFacility, AtFacility, AtProvince};
 use crate::read::summary::{self, Filter, Rules};
@@ -48,6 +49,12 @@ async fn province(State(state): State<AppState>, at: AtProvince) -> Result<Html<
         .into_iter()
         .map(|f| views::facility_row(f, &q))
         .collect();
+    let not_briefed = match election_id {
+        Some(id) => {
+            views::not_briefed(neutrality::in_province(&state.db, id, &at.code, only).await?)
+        }
+        None => None,
+    };
     let page = ProvincePage {
         layout: at.user.layout(),
         election: at.election,
@@ -59,6 +66,7 @@ async fn province(State(state): State<AppState>, at: AtProvince) -> Result<Html<
         press,
         charts,
         line,
+        not_briefed,
         q,
     };
     Ok(Html(page.render()?))
@@ -113,6 +121,7 @@ async fn facility_without_election(state: &AppState, at: AtBareFacility) -> Resu
         .view(),
         allocated: None,
         history: Vec::new(),
+        neutrality: None,
         q: String::new(),
     };
     Ok(Html(page.render()?))
@@ -140,6 +149,7 @@ async fn facility_with_election(
         .map(|x| x.figures)
         .unwrap_or_default();
     let history = queries::count_history(&state.db, p.facility_id, p.election.id).await?;
+    let briefing = neutrality::of_facility(&state.db, p.election.id, p.facility_id).await?;
     let mut total = Figures {
         facilities: 1,
         inmates: details.inmates.into(),
@@ -166,6 +176,10 @@ async fn facility_with_election(
         total: total.view(),
         allocated: notice.text(),
         history: history.into_iter().map(views::history_row).collect(),
+        neutrality: Some(views::NeutralityBox::new(
+            briefing,
+            at.may(Action::RecordBriefing),
+        )),
         q: format!("?pemilihan={}", p.election.slug),
     };
     Ok(Html(page.render()?))

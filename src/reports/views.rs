@@ -12,6 +12,7 @@ use crate::http::charts::{self, BarChart, LineChart};
 use crate::http::layout::Layout;
 use crate::read::elections::Election;
 use crate::read::figures::FacilityFigures;
+use crate::read::neutrality::{BriefingRecord, FacilityBriefing};
 use crate::read::places::type_label;
 use crate::read::summary::{Rules, StationSummary};
 
@@ -103,7 +104,55 @@ pub struct ProvincePage {
     pub press: Option<String>,
     pub charts: Vec<BarChart>,
     pub line: Option<LineChart>,
+    /// The facilities in view that have not held the ASN neutrality briefing.
+    pub not_briefed: Option<NotBriefed>,
     pub q: String,
+}
+
+pub struct NotBriefed {
+    pub names: Vec<String>,
+    pub of: usize,
+}
+
+/// The facilities of `all` without a neutrality briefing (`None` without facilities).
+pub fn not_briefed(all: Vec<FacilityBriefing>) -> Option<NotBriefed> {
+    let of = all.len();
+    (of > 0).then(|| NotBriefed {
+        names: all
+            .into_iter()
+            .filter(|f| !f.held)
+            .map(|f| f.name)
+            .collect(),
+        of,
+    })
+}
+
+/// The facility-level readiness item on the facility page: the ASN neutrality briefing,
+/// and the values of its small form.
+pub struct NeutralityBox {
+    /// "20 Januari 2024, 45 pegawai" once recorded.
+    pub held: Option<String>,
+    pub date: String,
+    pub staff: String,
+    pub can_record: bool,
+}
+
+impl NeutralityBox {
+    pub fn new(record: Option<BriefingRecord>, can_record: bool) -> Self {
+        let b = record.map(|r| r.briefing);
+        NeutralityBox {
+            held: b.map(|b| {
+                format!(
+                    "{}, {} pegawai",
+                    format::date(b.held_on),
+                    format::number(b.staff.into())
+                )
+            }),
+            date: b.map(|b| b.held_on.to_string()).unwrap_or_default(),
+            staff: b.map(|b| b.staff.to_string()).unwrap_or_default(),
+            can_record,
+        }
+    }
 }
 
 /// A facility of the province page: its type, class and kab/kota under the name.
@@ -313,6 +362,8 @@ pub struct FacilityPage {
     pub placement: Option<Placement>,
     pub allocated: Option<String>,
     pub history: Vec<HistoryRow>,
+    /// The ASN neutrality briefing (with an election).
+    pub neutrality: Option<NeutralityBox>,
     pub q: String,
 }
 

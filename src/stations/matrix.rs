@@ -1,5 +1,6 @@
 //! The province readiness matrix: facilities × TPS, with what each TPS still lacks, so
-//! staff see at a glance where to call.
+//! staff see at a glance where to call, and the facility-level item beside them: whether
+//! the facility held the ASN neutrality briefing.
 
 use askama::Template;
 use axum::extract::State;
@@ -10,6 +11,7 @@ use crate::http::AppState;
 use crate::http::error::Result;
 use crate::http::layout::Layout;
 use crate::read::elections::Election;
+use crate::read::neutrality::{self, FacilityBriefing};
 use crate::read::scope::AtProvince;
 use crate::read::summary::{self, Filter, Rules, StationSummary};
 
@@ -25,6 +27,8 @@ pub struct Cell {
 pub struct Row {
     pub code: String,
     pub name: String,
+    /// The ASN neutrality briefing was held.
+    pub briefed: bool,
     pub ready: usize,
     pub cells: Vec<Cell>,
 }
@@ -62,13 +66,14 @@ impl From<&StationSummary> for Cell {
     }
 }
 
-/// One row per facility `(code, name)`, its TPS as cells.
-fn rows(facilities: Vec<(String, String)>, all: &[StationSummary]) -> Vec<Row> {
+/// One row per facility, its TPS as cells.
+fn rows(facilities: Vec<FacilityBriefing>, all: &[StationSummary]) -> Vec<Row> {
     let mut rows: Vec<Row> = facilities
         .into_iter()
-        .map(|(code, name)| Row {
-            code,
-            name,
+        .map(|f| Row {
+            code: f.code,
+            name: f.name,
+            briefed: f.held,
             ready: 0,
             cells: Vec::new(),
         })
@@ -84,25 +89,6 @@ fn rows(facilities: Vec<(String, String)>, all: &[StationSummary]) -> Vec<Row> {
     rows
 }
 
-/// The facilities of province `code` (or only `facility`), by name.
-async fn facilities(
-    pool: &sqlx::PgPool,
-    code: &str,
-    facility: Option<i64>,
-) -> sqlx::Result<Vec<(String, String)>> {
-    Ok(sqlx::query!(
-        "select code, name from facilities
-         where province_code = $1 and ($2::bigint is null or id = $2) order by name",
-        code,
-        facility
-    )
-    .fetch_all(pool)
-    .await?
-    .into_iter()
-    .map(|f| (f.code, f.name))
-    .collect())
-}
-
 pub async fn page(State(state): State<AppState>, at: AtProvince) -> Result<Html<String>> {
     let election = at.election()?.clone();
     let AtProvince {
@@ -116,10 +102,9 @@ pub async fn page(State(state): State<AppState>, at: AtProvince) -> Result<Html<
         ..Filter::default()
     };
     let all = summary::load(&mut conn, &rules, filter).await?;
-    let rows = rows(
-        facilities(&state.db, &code, user.facility_filter()).await?,
-        &all,
-    );
+    let facilities =
+        neutrality::in_province(&state.db, election.id, &code, user.facility_filter()).await?;
+    let rows = rows(facilities, &all);
     let ready = all.iter().filter(|s| s.ready()).count();
     Ok(Html(
         MatrixPage {

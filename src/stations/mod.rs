@@ -1,6 +1,7 @@
 //! Special polling stations (TPS Loksus): the TPS of a facility, their official counts and
 //! history, voters placed on them, ballots per voter and per TPS, readiness, the printable
-//! list, dapils (reference data) and the `loksus export stations` file.
+//! list and KPU's voter documents (C-Pemberitahuan, Daftar Hadir), dapils (reference data)
+//! and the `loksus export stations` file.
 //!
 //! Everyone in scope reads; who writes is `Action::WriteStations` (TPS, counts, readiness,
 //! ballots, allocation) and `Action::Administer` (dapils, checklist items). Handlers take
@@ -22,6 +23,7 @@ mod queries;
 mod refusal;
 mod tps;
 mod views;
+mod voter_forms;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -55,6 +57,14 @@ pub fn router() -> Router<AppState> {
             get(delete::delete_page).post(delete::delete),
         )
         .route("/fasilitas/{code}/tps/{number}/cetak", get(print::page))
+        .route(
+            "/fasilitas/{code}/tps/{number}/pemberitahuan",
+            get(voter_forms::notices),
+        )
+        .route(
+            "/fasilitas/{code}/tps/{number}/daftar-hadir/{list}",
+            get(voter_forms::attendance),
+        )
         .route(
             "/admin/dapil",
             get(dapils::page)

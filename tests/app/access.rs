@@ -106,6 +106,15 @@ const VOTER_FORM: &[(&str, &str)] = &[
     ("status", "NAPI"),
 ];
 
+const INCIDENT_FORM: &[(&str, &str)] = &[
+    ("kategori", "kamtib"),
+    ("tingkat", "info"),
+    ("waktu", "2024-02-14T09:00"),
+    ("uraian", "Uji akses"),
+];
+const STATUS_FORM: &[(&str, &str)] = &[("status", "ditangani"), ("status_sekarang", "terbuka")];
+const BRIEFING_FORM: &[(&str, &str)] = &[("tanggal", "2024-01-20"), ("jumlah_pegawai", "45")];
+
 const ROUTES: &[(Req, [u16; 7])] = &[
     (Req::Get("/"), [LOGIN, OK, OK, OK, OK, OK, OK]),
     (Req::Get("/provinsi/16"), [LOGIN, OK, OK, NF, OK, OK, OK]),
@@ -548,6 +557,109 @@ const ROUTES: &[(Req, [u16; 7])] = &[
         Req::Post("/fasilitas/lapas-cipinang/pindahan/3/konfirmasi", &[]),
         [CSRF, FORM, NF, NF, NF, NF, FB],
     ),
+    // Added for issue 15: incidents (1 at Lubuklinggau, 2 at Cipinang, see `seed`), the
+    // neutrality briefing, KPU's voter documents.
+    (
+        Req::Get("/fasilitas/lapas-lubuklinggau/insiden"),
+        [LOGIN, OK, OK, NF, OK, OK, OK],
+    ),
+    (
+        Req::Get("/fasilitas/lapas-palembang/insiden"),
+        [LOGIN, OK, OK, NF, NF, OK, OK],
+    ),
+    (
+        Req::Get("/fasilitas/lapas-cipinang/insiden"),
+        [LOGIN, OK, NF, OK, NF, NF, OK],
+    ),
+    (
+        Req::Get("/fasilitas/lapas-lubuklinggau/insiden/1"),
+        [LOGIN, OK, OK, NF, OK, OK, OK],
+    ),
+    (
+        Req::Get("/fasilitas/lapas-cipinang/insiden/2"),
+        [LOGIN, OK, NF, OK, NF, NF, OK],
+    ),
+    // Cipinang's incident does not exist under Lubuklinggau.
+    (
+        Req::Get("/fasilitas/lapas-lubuklinggau/insiden/2"),
+        [LOGIN, NF, NF, NF, NF, NF, NF],
+    ),
+    (
+        Req::Get("/fasilitas/lapas-lubuklinggau/netralitas"),
+        [LOGIN, OK, OK, NF, OK, OK, OK],
+    ),
+    (
+        Req::Get("/fasilitas/lapas-cipinang/netralitas"),
+        [LOGIN, OK, NF, OK, NF, NF, OK],
+    ),
+    (
+        Req::Get("/provinsi/16/insiden"),
+        [LOGIN, OK, OK, NF, OK, OK, OK],
+    ),
+    (
+        Req::Get("/provinsi/31/insiden"),
+        [LOGIN, OK, NF, OK, NF, NF, OK],
+    ),
+    (
+        Req::Get("/fasilitas/lapas-lubuklinggau/tps/1/pemberitahuan"),
+        [LOGIN, OK, OK, NF, OK, OK, OK],
+    ),
+    (
+        Req::Get("/fasilitas/lapas-cipinang/tps/901/pemberitahuan"),
+        [LOGIN, OK, NF, OK, NF, NF, OK],
+    ),
+    (
+        Req::Get("/fasilitas/lapas-lubuklinggau/tps/1/daftar-hadir/dpt"),
+        [LOGIN, OK, OK, NF, OK, OK, OK],
+    ),
+    (
+        Req::Get("/fasilitas/lapas-palembang/tps/901/daftar-hadir/dptb"),
+        [LOGIN, OK, OK, NF, NF, OK, OK],
+    ),
+    (
+        Req::Get("/fasilitas/lapas-cipinang/tps/901/daftar-hadir/dpk"),
+        [LOGIN, OK, NF, OK, NF, NF, OK],
+    ),
+    (
+        Req::Get("/fasilitas/lapas-lubuklinggau/tps/1/daftar-hadir/semua"),
+        [LOGIN, NF, NF, NF, NF, NF, NF],
+    ),
+    (
+        Req::Post("/fasilitas/lapas-lubuklinggau/insiden", INCIDENT_FORM),
+        [CSRF, FORM, FORM, NF, FORM, FB, FB],
+    ),
+    (
+        Req::Post("/fasilitas/lapas-palembang/insiden", INCIDENT_FORM),
+        [CSRF, FORM, FORM, NF, NF, FB, FB],
+    ),
+    (
+        Req::Post("/fasilitas/lapas-cipinang/insiden", INCIDENT_FORM),
+        [CSRF, FORM, NF, FORM, NF, NF, FB],
+    ),
+    // The first allowed user moves incident 1 on; the others' forms are then stale (409).
+    (
+        Req::Post(
+            "/fasilitas/lapas-lubuklinggau/insiden/1/status",
+            STATUS_FORM,
+        ),
+        [CSRF, AL, AL, NF, AL, FB, FB],
+    ),
+    (
+        Req::Post("/fasilitas/lapas-cipinang/insiden/2/status", STATUS_FORM),
+        [CSRF, AL, NF, AL, NF, NF, FB],
+    ),
+    (
+        Req::Post("/fasilitas/lapas-lubuklinggau/netralitas", BRIEFING_FORM),
+        [CSRF, FORM, FORM, NF, FORM, FB, FB],
+    ),
+    (
+        Req::Post("/fasilitas/lapas-palembang/netralitas", BRIEFING_FORM),
+        [CSRF, FORM, FORM, NF, NF, FB, FB],
+    ),
+    (
+        Req::Post("/fasilitas/lapas-cipinang/netralitas", BRIEFING_FORM),
+        [CSRF, FORM, NF, FORM, NF, NF, FB],
+    ),
     // A login form without a password is refused before anything is looked up.
     (
         Req::Post("/masuk", &[("username", "x")]),
@@ -576,7 +688,7 @@ async fn browsers(app: &TestApp) -> Vec<Browser> {
 /// What the routes of `ROUTES` address: voters 1–3 on Lubuklinggau's roll, 4 on
 /// Palembang's, 5 on Cipinang's; uploads 1 (Lubuklinggau) and 2 (Cipinang); pending
 /// transfers 1 (Palembang → Lubuklinggau), 2 (Cipinang → Lubuklinggau) and 3 (Cipinang →
-/// Palembang).
+/// Palembang); open incidents 1 (Lubuklinggau) and 2 (Cipinang).
 async fn seed(app: &TestApp) {
     let voters = [
         (
@@ -640,6 +752,18 @@ async fn seed(app: &TestApp) {
         )
         .bind(facility)
         .bind(b"nik,nama,tanggal_lahir,jenis_kelamin,status\n,Eko,1985-05-05,L,NAPI\n".to_vec())
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    }
+    for facility in ["lapas-lubuklinggau", "lapas-cipinang"] {
+        sqlx::query(
+            "insert into incidents (election_id, facility_id, category, severity, occurred_at,
+                                    description, actor)
+             select e.id, f.id, 'security', 'attention', now(), 'Keributan', 'seed'
+             from elections e, facilities f where f.code = $1",
+        )
+        .bind(facility)
         .execute(&app.db.pool)
         .await
         .unwrap();

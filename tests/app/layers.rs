@@ -22,6 +22,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "stations",
             "reports",
             "reconcile",
+            "incidents",
         ],
     ),
     ("read models", &["read"]),

@@ -15,6 +15,7 @@ mod demo;
 mod elections;
 mod faults;
 mod forms;
+mod incidents;
 mod niks;
 mod pages;
 mod platform;
