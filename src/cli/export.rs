@@ -1,4 +1,4 @@
-//! `loksus export stations`, `loksus export summary` and `loksus export ballots`.
+//! `loksus export stations`, `summary`, `ballots` and `roll`.
 
 use std::path::PathBuf;
 
@@ -40,6 +40,22 @@ pub enum ExportCommand {
         #[arg(long)]
         output: Option<PathBuf>,
     },
+    /// One row per active inmate of the facility's roll: NIK status, list, eligibility,
+    /// reasons, flags, lateness, whether a pindah memilih form is needed, TPS.
+    Roll {
+        /// Facility code, e.g. lapas-lubuklinggau.
+        #[arg(long)]
+        facility: String,
+        /// Election slug (default: the latest election by voting day).
+        #[arg(long)]
+        election: Option<String>,
+        /// Output format.
+        #[arg(long, value_parser = ["csv"])]
+        format: String,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
     /// One row per voter placed on a TPS of the facility: which ballots they receive there
     /// (yes / no / unknown; empty where the ballot does not exist at that TPS).
     Ballots {
@@ -66,6 +82,12 @@ pub(super) async fn run(db: &Database, command: ExportCommand) -> anyhow::Result
             output,
             ..
         } => return ballots(db, &facility, election.as_deref(), output.as_deref()).await,
+        ExportCommand::Roll {
+            facility,
+            election,
+            output,
+            ..
+        } => return roll(db, &facility, election.as_deref(), output.as_deref()).await,
         ExportCommand::Stations {
             election,
             province,
@@ -119,6 +141,23 @@ async fn ballots(
     write_output(output, &bytes)?;
     eprintln!(
         "{rows} voters exported ({}, {})",
+        place.facility_code, place.election.slug
+    );
+    Ok(())
+}
+
+async fn roll(
+    db: &Database,
+    facility: &str,
+    election: Option<&str>,
+    output: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    let place = super::place_or_usage_error(db, facility, election).await?;
+    let mut bytes = Vec::new();
+    let rows = crate::rolls::export::write_csv(&db.pool, &place, &mut bytes).await?;
+    write_output(output, &bytes)?;
+    eprintln!(
+        "{rows} inmates exported ({}, {})",
         place.facility_code, place.election.slug
     );
     Ok(())

@@ -9,6 +9,7 @@
 //! [`import`] is the import itself, shared with the command line.
 
 mod disdukcapil;
+pub mod export;
 mod filter;
 pub mod import;
 mod list;

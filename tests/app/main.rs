@@ -22,6 +22,7 @@ mod platform;
 mod props;
 mod regions;
 mod reports;
+mod roll_export;
 mod roll_walk;
 mod rolls;
 mod security;

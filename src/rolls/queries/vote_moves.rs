@@ -55,8 +55,8 @@ pub struct Entry {
     pub to_province: Option<String>,
 }
 
-/// The worklist's voters, by name. Active voters who cannot vote here whatever the form
-/// (under 17, rights revoked, released, outside the region) are left out.
+/// The worklist's voters, by name: active voters who need a form (`needs_form` of the view:
+/// those who cannot vote here whatever the form are left out), and voters transferred out.
 pub async fn entries(pool: &PgPool, place: &Place) -> sqlx::Result<Vec<Entry>> {
     sqlx::query_as!(
         Entry,
@@ -72,10 +72,7 @@ pub async fn entries(pool: &PgPool, place: &Place) -> sqlx::Result<Vec<Entry>> {
            left join facilities dt on dt.id = v.departed_to
            where v.facility_id = $1 and v.election_id = $2
              and case v.status
-                   when 'active' then v.form_origin_tps is null
-                        and (v.list is null or v.list = 'dptb')
-                        and not v.reasons
-                            && array['under_age', 'rights_revoked', 'released', 'outside_region']
+                   when 'active' then v.needs_form
                    else v.departed_to is not null and v.list is not null
                  end
            order by v.name, v.id"#,
