@@ -13,7 +13,7 @@
 //!    [`rolls`] (voter rolls, imports, transfers), [`stations`] (TPS, counts, allocation,
 //!    readiness, dapils, prints), [`reports`] (dashboards, province and facility pages,
 //!    downloads, exports), [`reconcile`] (KPU's list), [`incidents`] (the incident log and
-//!    the ASN neutrality briefing).
+//!    the ASN neutrality briefing); [`help`] (`/bantuan`, per role).
 //! 3. [`read`]: read models the features share: the selected election, the place a user may
 //!    see, TPS summaries, pre-aggregated figures, the check of typed region codes.
 //! 4. [`http`]: what every handler uses: `AppState`, `AppError` and its Indonesian page, the
@@ -32,6 +32,7 @@ pub mod demo;
 pub mod devtools;
 pub mod domain;
 pub mod elections;
+pub mod help;
 pub mod http;
 pub mod incidents;
 pub mod read;
@@ -81,6 +82,7 @@ pub fn app(state: AppState) -> Router {
         .merge(stations::router())
         .merge(reconcile::router())
         .merge(incidents::router())
+        .merge(help::router())
         .merge(web::router())
         .fallback(web::not_found)
         .with_state(state)

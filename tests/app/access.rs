@@ -154,6 +154,7 @@ const ROUTES: &[(Req, [u16; 7])] = &[
         [LOGIN, NF, FB, FB, FB, FB, FB],
     ),
     (Req::Get("/audit"), [LOGIN, OK, OK, OK, FB, FB, FB]),
+    (Req::Get("/bantuan"), [LOGIN, OK, OK, OK, OK, OK, OK]),
     (
         Req::Get("/fasilitas/lapas-lubuklinggau/daftar"),
         [LOGIN, OK, OK, NF, OK, FB, FB],

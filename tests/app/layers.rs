@@ -23,6 +23,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "reports",
             "reconcile",
             "incidents",
+            "help",
         ],
     ),
     ("read models", &["read"]),

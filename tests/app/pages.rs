@@ -164,3 +164,37 @@ async fn a_facility_page_shows_its_details_before_any_election_exists() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn help_speaks_to_each_role_and_is_linked_from_every_page() {
+    let app = TestApp::spawn_with_demo().await;
+    let registrar = app
+        .login(
+            loksus::domain::access::Role::Registrar,
+            Some("16"),
+            Some("lapas-lubuklinggau"),
+        )
+        .await;
+    let (_, home) = registrar.get("/").await;
+    assert!(home.contains(r#"<a href="/bantuan">Bantuan</a>"#));
+    let (status, help) = registrar.get("/bantuan").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(help.contains("Tugas Subsi Registrasi"));
+    assert!(
+        help.contains("tanggal_masuk"),
+        "the import columns are listed"
+    );
+    // Pemilu 2024's deadlines: H-30 15 January, H-7 7 February.
+    assert!(
+        help.contains("<strong>15 Januari 2024</strong> (H-30)"),
+        "{help}"
+    );
+    assert!(help.contains("<strong>7 Februari 2024</strong> (H-7"));
+    assert!(help.contains("NIK rusak"));
+    let kpu = app
+        .login(loksus::domain::access::Role::Kpu, Some("16"), None)
+        .await;
+    let (_, help) = kpu.get("/bantuan").await;
+    assert!(help.contains("Tugas penghubung KPU"));
+    assert!(!help.contains("Tugas Subsi Registrasi"));
+}
