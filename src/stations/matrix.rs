@@ -15,13 +15,19 @@ use crate::read::neutrality::{self, FacilityBriefing};
 use crate::read::scope::AtProvince;
 use crate::read::summary::{self, Filter, Rules, StationSummary};
 
+/// One TPS in the matrix: compact marks, each explained by the legend and its `title`.
 pub struct Cell {
     pub number: i32,
     pub ready: bool,
     pub score: String,
+    /// The first required items not ready (at most three), how many more, and all of them.
     pub missing: Vec<String>,
-    pub shortage: String,
-    pub uncertain: String,
+    pub missing_more: usize,
+    pub missing_all: String,
+    /// Ballots: `(mark, title)`, e.g. `("SS −477", "kurang 477 surat suara")`.
+    pub ballots: Option<(String, String)>,
+    /// Voters whose ballots are not certain: `(mark, title)`.
+    pub uncertain: Option<(String, String)>,
 }
 
 pub struct Row {
@@ -52,15 +58,30 @@ impl From<&StationSummary> for Cell {
             number: s.tps_number,
             ready: s.ready(),
             score: format!("{}/{}", s.ready_items(), s.items.len()),
-            missing: s.missing().map(|i| i.short_label.clone()).collect(),
-            shortage: match (s.ballots_recorded, s.shortage()) {
-                (false, _) => "penerimaan surat suara belum dicatat".to_owned(),
-                (_, 0) => String::new(),
-                (_, n) => format!("kurang {} surat suara", format::number(n)),
+            missing: s.missing().take(3).map(|i| i.short_label.clone()).collect(),
+            missing_more: s.missing().count().saturating_sub(3),
+            missing_all: s
+                .missing()
+                .map(|i| i.short_label.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            ballots: match (s.ballots_recorded, s.shortage()) {
+                (false, _) => Some((
+                    "SS ?".to_owned(),
+                    "penerimaan surat suara belum dicatat".to_owned(),
+                )),
+                (_, 0) => None,
+                (_, n) => Some((
+                    format!("SS −{}", format::number(n)),
+                    format!("kurang {} surat suara", format::number(n)),
+                )),
             },
             uncertain: match s.uncertain_voters {
-                0 => String::new(),
-                n => format!("{} pemilih: surat suara belum pasti", format::number(n)),
+                0 => None,
+                n => Some((
+                    format!("? {}", format::number(n)),
+                    format!("{} pemilih: surat suara belum pasti", format::number(n)),
+                )),
             },
         }
     }

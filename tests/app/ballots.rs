@@ -731,7 +731,7 @@ async fn the_printable_list_marks_each_voters_ballots_and_the_matrix_sums_the_sh
     // 151 + 2 + 4 = 157; DPRD Kab/Kota 151 + 1 + 4 = 156. Before any receipt is recorded
     // the matrix says so; after 158 PPWP and 150 DPR it sums 7 + 157 + 157 + 156 = 477.
     let (_, matrix) = kanwil.get("/provinsi/16/kesiapan").await;
-    assert!(matrix.contains("penerimaan surat suara belum dicatat"));
+    assert!(matrix.contains(r#"title="penerimaan surat suara belum dicatat">SS ?</span>"#));
     let (_, page) = kanwil.get(&url).await;
     let version = crate::helpers::versi_in(&page);
     let resp = kanwil
@@ -747,7 +747,7 @@ async fn the_printable_list_marks_each_voters_ballots_and_the_matrix_sums_the_sh
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
     let (_, matrix) = kanwil.get("/provinsi/16/kesiapan").await;
     assert!(
-        matrix.contains("kurang 477 surat suara"),
+        matrix.contains(r#"title="kurang 477 surat suara">SS −477</span>"#),
         "the matrix sums the shortage"
     );
 }
