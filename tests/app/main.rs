@@ -25,4 +25,5 @@ mod reports;
 mod roll_walk;
 mod rolls;
 mod security;
+mod simulation;
 mod stations;
