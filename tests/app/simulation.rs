@@ -171,6 +171,17 @@ async fn pages_open_on_the_simulasi_and_keep_pemilu_2024_one_click_away() {
     assert!(archived.contains("Pemilihan Umum 2024"));
     assert!(archived.contains(">0 WBP aktif"));
 
+    // KPU sees its list's differences; the kanwil the readiness of the province's TPS.
+    let kpu = app.login(Role::Kpu, Some("16"), None).await;
+    let (status, reconcile) = kpu.get("/fasilitas/lapas-lubuklinggau/rekonsiliasi").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(reconcile.contains("DPT-KPU-lapas-lubuklinggau-simulasi.csv"));
+    assert!(reconcile.contains("Ada di daftar KPU, tidak ada di daftar WBP aktif"));
+    let kanwil = app.login(Role::Kanwil, Some("16"), None).await;
+    let (status, matrix) = kanwil.get("/provinsi/16/kesiapan").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(matrix.contains("SIMULASI"));
+
     // The dashboard opens on the Simulasi; Pemilu 2024's published row is unchanged.
     let admin = app.admin().await;
     let (_, dashboard) = admin.get("/").await;
