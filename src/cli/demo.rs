@@ -40,8 +40,24 @@ pub(super) async fn load(db: &Database, scale: &str) -> anyhow::Result<()> {
         summary.stations,
         started.elapsed().as_secs_f64()
     );
+    if scale != "national" {
+        print_simulation();
+    }
     print_accounts(&summary.accounts);
     Ok(())
+}
+
+/// The living demo beside the archived figures (printed after a demo load).
+pub(super) fn print_simulation() {
+    let day = demo::simulation::voting_day(time::OffsetDateTime::now_utc().date());
+    println!(
+        "Pages open on the SIMULASI election `{}` (voting day {}, in {} days; a roll for every \
+         facility, TPS allocated); the archived Pemilu 2024 figures are at ?pemilihan={}.",
+        demo::simulation::SLUG,
+        crate::domain::format::date(day),
+        demo::simulation::DAYS_AHEAD,
+        demo::ELECTION_SLUG,
+    );
 }
 
 pub(super) fn print_accounts(accounts: &[demo::DemoAccount]) {
@@ -54,8 +70,8 @@ pub(super) fn print_accounts(accounts: &[demo::DemoAccount]) {
                 .map(|p| if p == "16" { "Sumatera Selatan" } else { p }))
             .unwrap_or("national");
         println!(
-            "  {:<24} {:<10} {:<20} password: {}",
-            a.username, a.role, scope, a.password
+            "  {:<24} {:<10} {:<20} first: {:<70} password: {}",
+            a.username, a.role, scope, a.first, a.password
         );
     }
 }

@@ -12,7 +12,7 @@ use crate::{reports, stations};
 pub enum ExportCommand {
     /// One row per TPS: official counts, voters placed, ballots needed per type, readiness.
     Stations {
-        /// Election slug (default: the latest election by voting day).
+        /// Election slug (default: the nearest upcoming election, else the latest past one).
         #[arg(long)]
         election: Option<String>,
         /// Only this province (two-digit code, e.g. 16).
@@ -27,7 +27,7 @@ pub enum ExportCommand {
     },
     /// One row per facility: inmates, TPS, official counts, and what the roll says.
     Summary {
-        /// Election slug (default: the latest election by voting day).
+        /// Election slug (default: the nearest upcoming election, else the latest past one).
         #[arg(long)]
         election: Option<String>,
         /// Only this province (two-digit code, e.g. 16).
@@ -46,7 +46,7 @@ pub enum ExportCommand {
         /// Facility code, e.g. lapas-lubuklinggau.
         #[arg(long)]
         facility: String,
-        /// Election slug (default: the latest election by voting day).
+        /// Election slug (default: the nearest upcoming election, else the latest past one).
         #[arg(long)]
         election: Option<String>,
         /// Output format.
@@ -62,7 +62,7 @@ pub enum ExportCommand {
         /// Facility code, e.g. lapas-lubuklinggau.
         #[arg(long)]
         facility: String,
-        /// Election slug (default: the latest election by voting day).
+        /// Election slug (default: the nearest upcoming election, else the latest past one).
         #[arg(long)]
         election: Option<String>,
         /// Output format.
@@ -163,7 +163,7 @@ async fn roll(
     Ok(())
 }
 
-/// The election by slug (the latest when `None`); a usage error when unknown or none.
+/// The election by slug (the nearest upcoming when `None`); a usage error when unknown or none.
 async fn election_or_usage_error(
     db: &Database,
     election: Option<String>,

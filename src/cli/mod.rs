@@ -89,7 +89,7 @@ pub enum Command {
         /// Facility code, e.g. lapas-lubuklinggau.
         #[arg(long)]
         facility: String,
-        /// Election slug (default: the latest election by voting day).
+        /// Election slug (default: the nearest upcoming election, else the latest past one).
         #[arg(long)]
         election: Option<String>,
     },
@@ -99,7 +99,7 @@ pub enum Command {
         /// Facility code, e.g. lapas-lubuklinggau.
         #[arg(long)]
         facility: String,
-        /// Election slug (default: the latest election by voting day).
+        /// Election slug (default: the nearest upcoming election, else the latest past one).
         #[arg(long)]
         election: Option<String>,
     },

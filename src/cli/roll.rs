@@ -22,7 +22,7 @@ pub enum RollCommand {
         /// Facility code, e.g. lapas-lubuklinggau.
         #[arg(long)]
         facility: String,
-        /// Election slug (default: the latest election by voting day).
+        /// Election slug (default: the nearest upcoming election, else the latest past one).
         #[arg(long)]
         election: Option<String>,
         /// upsert: add and update; replace: the file is the whole roll, absent inmates depart.

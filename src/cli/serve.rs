@@ -55,6 +55,7 @@ pub(super) async fn serve(db: &Database, args: ServeArgs) -> anyhow::Result<()> 
             "Loaded the demo data: {} facilities, {} TPS (Pemilu 2024 figures).",
             summary.facilities, summary.stations
         );
+        super::demo::print_simulation();
         super::demo::print_accounts(&summary.accounts);
     }
     let config = Config {

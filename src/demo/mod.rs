@@ -6,6 +6,7 @@ mod data;
 pub mod national;
 pub mod plan;
 pub mod rolls;
+pub mod simulation;
 
 use serde_json::json;
 use sqlx::{PgConnection, PgPool};
@@ -46,28 +47,50 @@ pub struct DemoAccount {
     pub role: &'static str,
     pub province_code: Option<&'static str>,
     pub facility_code: Option<&'static str>,
+    /// What to look at first (the start-up output says it).
+    pub first: &'static str,
     pub password: String,
 }
 
 /// The demo accounts: one per role, scoped to Sumatera Selatan.
 fn demo_accounts() -> Vec<DemoAccount> {
-    let account = |username, role, province_code, facility_code| DemoAccount {
+    let account = |username, role, province_code, facility_code, first| DemoAccount {
         username,
         role,
         province_code,
         facility_code,
+        first,
         password: password::generate(),
     };
     vec![
-        account("admin", "admin", None, None),
-        account("kanwil-sumsel", "kanwil", Some("16"), None),
+        account(
+            "admin",
+            "admin",
+            None,
+            None,
+            "/ (both elections; the other one via ?pemilihan=), /admin/pemilihan",
+        ),
+        account(
+            "kanwil-sumsel",
+            "kanwil",
+            Some("16"),
+            None,
+            "/provinsi/16/kesiapan (SIMULASI readiness, ballot shortages)",
+        ),
         account(
             "registrar-lubuklinggau",
             "registrar",
             None,
             Some("lapas-lubuklinggau"),
+            "/fasilitas/lapas-lubuklinggau/daftar (SIMULASI roll, NIK problems)",
         ),
-        account("kpu-sumsel", "kpu", Some("16"), None),
+        account(
+            "kpu-sumsel",
+            "kpu",
+            Some("16"),
+            None,
+            "/fasilitas/lapas-lubuklinggau/rekonsiliasi (KPU list differences)",
+        ),
     ]
 }
 
@@ -93,8 +116,19 @@ pub async fn is_empty(pool: &PgPool) -> sqlx::Result<bool> {
 /// Illustrative dapils for the demo provinces (not KPU's decisions).
 pub const DEMO_DAPILS: &str = include_str!("dapils.csv");
 
-/// Loads the demo election, facilities and TPS in one transaction.
+/// Loads the demo in one transaction: the archived Pemilu 2024 with its facilities and TPS,
+/// and the living Simulasi election beside it ([`simulation`]).
 pub async fn load(pool: &PgPool) -> Result<DemoSummary, DemoError> {
+    load_with(pool, true).await
+}
+
+/// Loads only the archived Pemilu 2024 demo (the figures as published, no rolls): for
+/// checks that need a quiet, fixed data set.
+pub async fn load_archived_only(pool: &PgPool) -> Result<DemoSummary, DemoError> {
+    load_with(pool, false).await
+}
+
+async fn load_with(pool: &PgPool, simulation: bool) -> Result<DemoSummary, DemoError> {
     let accounts = demo_accounts();
     let hashes = hash_passwords(&accounts).await;
     let mut tx = pool.begin().await?;
@@ -191,6 +225,9 @@ pub async fn load(pool: &PgPool) -> Result<DemoSummary, DemoError> {
     )
     .execute(&mut *tx)
     .await?;
+    if simulation {
+        simulation::load(&mut tx, &actor, election_id, &facilities).await?;
+    }
     finish(&mut tx, &actor, &accounts, &hashes).await?;
     tx.commit().await?;
     Ok(DemoSummary {

@@ -64,6 +64,28 @@ pub struct Voter {
     pub transferred_from: Option<usize>,
     /// Index of the TPS within its facility.
     pub station: Option<usize>,
+    pub extra: Extra,
+}
+
+/// What the living demo's rolls add to a voter: broken NIKs as the file had them, admission,
+/// the pindah memilih form, KTP-el and KPU's TPS.
+#[derive(Debug, Clone, Default)]
+pub struct Extra {
+    pub nik_raw: Option<String>,
+    pub nik_problem: Option<&'static str>,
+    pub admitted_on: Option<Date>,
+    pub ktp_el: Option<bool>,
+    pub kpu_tps: Option<i32>,
+    pub form: Option<Form>,
+}
+
+/// A pindah memilih form (Model A): origin TPS and desa, date, reason.
+#[derive(Debug, Clone)]
+pub struct Form {
+    pub origin_tps: String,
+    pub origin_desa: String,
+    pub date: Date,
+    pub reason: &'static str,
 }
 
 pub struct Plan {
@@ -75,10 +97,10 @@ pub struct Plan {
 
 /// The codes of the region reference by parent: each province's kab/kota, each kab/kota's
 /// kecamatan, each kecamatan's desa, in code order.
-struct Codes(HashMap<String, Vec<String>>);
+pub(super) struct Codes(HashMap<String, Vec<String>>);
 
 impl Codes {
-    fn load() -> Codes {
+    pub(super) fn load() -> Codes {
         let mut under: HashMap<String, Vec<String>> = HashMap::new();
         for r in regions::reference() {
             if let Some((parent, _)) = r.code.rsplit_once('.') {
@@ -88,7 +110,7 @@ impl Codes {
         Codes(under)
     }
 
-    fn under(&self, code: &str) -> &[String] {
+    pub(super) fn under(&self, code: &str) -> &[String] {
         self.0.get(code).map_or(&[], Vec::as_slice)
     }
 }
@@ -287,6 +309,7 @@ pub fn plan() -> Plan {
                 transferred_from: (j < f.inmates && rng.gen_ratio(1, 100))
                     .then(|| (fi + facility_codes.len() - 1) % facility_codes.len()),
                 station: None,
+                extra: Extra::default(),
             });
             if rng.gen_ratio(1, 30) {
                 voters.last_mut().expect("pushed").list = None;
@@ -363,18 +386,25 @@ pub fn plan() -> Plan {
 }
 
 fn accounts() -> Vec<DemoAccount> {
-    let account = |username, role, province_code, facility_code| DemoAccount {
+    let account = |username, role, province_code, facility_code, first| DemoAccount {
         username,
         role,
         province_code,
         facility_code,
+        first,
         password: password::generate(),
     };
     vec![
-        account("admin", "admin", None, None),
-        account("kanwil-sumsel", "kanwil", Some("16"), None),
-        account("registrar-16-01", "registrar", None, Some(SAMPLE_FACILITY)),
-        account("kpu-nasional", "kpu", None, None),
+        account("admin", "admin", None, None, "/ (national dashboard)"),
+        account("kanwil-sumsel", "kanwil", Some("16"), None, "/provinsi/16"),
+        account(
+            "registrar-16-01",
+            "registrar",
+            None,
+            Some(SAMPLE_FACILITY),
+            "/fasilitas/lapas-16-01/daftar",
+        ),
+        account("kpu-nasional", "kpu", None, None, "/ (national dashboard)"),
     ]
 }
 
@@ -464,63 +494,17 @@ pub async fn load(pool: &PgPool) -> Result<DemoSummary, DemoError> {
         }
     }
 
-    for (chunk_no, chunk) in plan.voters.chunks(25_000).enumerate() {
-        let base = chunk_no * 25_000;
-        let col = |g: &dyn Fn(&Voter) -> Option<String>| chunk.iter().map(g).collect::<Vec<_>>();
-        let row_keys: Vec<String> = chunk
-            .iter()
-            .enumerate()
-            .map(|(i, v)| match &v.nik {
-                Some(n) if v.nik_flag.is_none() => format!("nik:{n}"),
-                _ => format!("reg:N{}", base + i),
-            })
-            .collect();
-        sqlx::query!(
-            r#"insert into voters (election_id, facility_id, row_key, nik, nik_flag, name,
-                   birth_date, sex, legal_status, marital_status, home_region_code, home_from_nik,
-                   rights_revoked, release_date, list, registration_no, status, departed_reason,
-                   departed_at, transferred_from, station_id, arrived_at)
-               select $1, f, k, nik, flag, name, birth, sex, legal, marital, home, from_nik,
-                      revoked, release, list, k, case when departed is null then 'active' else 'departed' end,
-                      departed, case when departed is null then null else now() end, transferred, station,
-                      timestamptz '2023-12-01 08:00+07'
-               from unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::date[],
-                           $8::text[], $9::text[], $10::text[], $11::text[], $12::bool[], $13::bool[],
-                           $14::date[], $15::text[], $16::text[], $17::bigint[], $18::bigint[])
-                    as x (f, k, nik, flag, name, birth, sex, legal, marital, home, from_nik, revoked,
-                          release, list, departed, transferred, station)"#,
-            election_id,
-            &chunk.iter().map(|v| ids[v.facility]).collect::<Vec<_>>(),
-            &row_keys,
-            &col(&|v| v.nik.clone()) as &[Option<String>],
-            &col(&|v| v.nik_flag.map(str::to_owned)) as &[Option<String>],
-            &chunk.iter().map(|v| v.name.clone()).collect::<Vec<_>>(),
-            &chunk.iter().map(|v| v.birth_date).collect::<Vec<_>>(),
-            &chunk.iter().map(|v| v.sex.to_owned()).collect::<Vec<_>>(),
-            &chunk.iter().map(|v| v.legal_status.to_owned()).collect::<Vec<_>>(),
-            &chunk.iter().map(|v| v.marital_status.to_owned()).collect::<Vec<_>>(),
-            &chunk.iter().map(|v| v.home.clone()).collect::<Vec<_>>(),
-            &chunk.iter().map(|v| v.home_from_nik).collect::<Vec<_>>(),
-            &chunk.iter().map(|v| v.rights_revoked).collect::<Vec<_>>(),
-            &chunk.iter().map(|v| v.release_date).collect::<Vec<_>>() as &[Option<Date>],
-            &col(&|v| v.list.map(str::to_owned)) as &[Option<String>],
-            &col(&|v| v.departed.clone()) as &[Option<String>],
-            &chunk
-                .iter()
-                .map(|v| v.transferred_from.map(|t| ids[t]))
-                .collect::<Vec<_>>() as &[Option<i64>],
-            &chunk
-                .iter()
-                .map(|v| {
-                    v.station
-                        .filter(|_| v.departed.is_none())
-                        .and_then(|s| station_of.get(&(v.facility, s)).copied())
-                })
-                .collect::<Vec<_>>() as &[Option<i64>],
-        )
-        .execute(&mut *tx)
-        .await?;
-    }
+    let stations: Vec<Option<i64>> = plan
+        .voters
+        .iter()
+        .map(|v| {
+            v.station
+                .filter(|_| v.departed.is_none())
+                .and_then(|s| station_of.get(&(v.facility, s)).copied())
+        })
+        .collect();
+    let arrived = time::macros::datetime!(2023-12-01 08:00 +07);
+    insert_voters(&mut tx, election_id, &ids, &plan.voters, &stations, arrived).await?;
 
     // Readiness: most items siap, some partly; about a third of the TPS fully ready.
     sqlx::query!(
@@ -574,6 +558,92 @@ pub async fn load(pool: &PgPool) -> Result<DemoSummary, DemoError> {
         stations: station_ids.len(),
         accounts,
     })
+}
+
+/// Inserts `voters` (of the facilities `ids`, by index) in batches of `unnest` arrays;
+/// `stations` gives each voter's TPS, `arrived` when they appeared on the roll.
+pub(super) async fn insert_voters(
+    tx: &mut sqlx::PgConnection,
+    election_id: i64,
+    ids: &[i64],
+    voters: &[Voter],
+    stations: &[Option<i64>],
+    arrived: time::OffsetDateTime,
+) -> sqlx::Result<()> {
+    for (chunk_no, (chunk, placed)) in voters
+        .chunks(25_000)
+        .zip(stations.chunks(25_000))
+        .enumerate()
+    {
+        let base = chunk_no * 25_000;
+        let col = |g: &dyn Fn(&Voter) -> Option<String>| chunk.iter().map(g).collect::<Vec<_>>();
+        let row_keys: Vec<String> = chunk
+            .iter()
+            .enumerate()
+            .map(|(i, v)| match &v.nik {
+                Some(n) if v.nik_flag.is_none() => format!("nik:{n}"),
+                _ => format!("reg:N{}", base + i),
+            })
+            .collect();
+        let forms: Vec<Option<&Form>> = chunk.iter().map(|v| v.extra.form.as_ref()).collect();
+        sqlx::query!(
+            r#"insert into voters (election_id, facility_id, row_key, nik, nik_flag, name,
+                   birth_date, sex, legal_status, marital_status, home_region_code, home_from_nik,
+                   rights_revoked, release_date, list, registration_no, status, departed_reason,
+                   departed_at, transferred_from, station_id, arrived_at, nik_raw, nik_problem,
+                   admitted_on, ktp_el, kpu_tps, form_origin_tps, form_origin_desa, form_date,
+                   form_reason)
+               select $1, f, k, nik, flag, name, birth, sex, legal, marital, home, from_nik,
+                      revoked, release, list, k, case when departed is null then 'active' else 'departed' end,
+                      departed, case when departed is null then null else now() end, transferred, station,
+                      $19, raw, problem, admitted, ktp, kpu, ftps, fdesa, fdate, freason
+               from unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::date[],
+                           $8::text[], $9::text[], $10::text[], $11::text[], $12::bool[], $13::bool[],
+                           $14::date[], $15::text[], $16::text[], $17::bigint[], $18::bigint[],
+                           $20::text[], $21::text[], $22::date[], $23::bool[], $24::int[],
+                           $25::text[], $26::text[], $27::date[], $28::text[])
+                    as x (f, k, nik, flag, name, birth, sex, legal, marital, home, from_nik, revoked,
+                          release, list, departed, transferred, station, raw, problem, admitted,
+                          ktp, kpu, ftps, fdesa, fdate, freason)"#,
+            election_id,
+            &chunk.iter().map(|v| ids[v.facility]).collect::<Vec<_>>(),
+            &row_keys,
+            &col(&|v| v.nik.clone()) as &[Option<String>],
+            &col(&|v| v.nik_flag.map(str::to_owned)) as &[Option<String>],
+            &chunk.iter().map(|v| v.name.clone()).collect::<Vec<_>>(),
+            &chunk.iter().map(|v| v.birth_date).collect::<Vec<_>>(),
+            &chunk.iter().map(|v| v.sex.to_owned()).collect::<Vec<_>>(),
+            &chunk.iter().map(|v| v.legal_status.to_owned()).collect::<Vec<_>>(),
+            &chunk.iter().map(|v| v.marital_status.to_owned()).collect::<Vec<_>>(),
+            &chunk.iter().map(|v| v.home.clone()).collect::<Vec<_>>(),
+            &chunk.iter().map(|v| v.home_from_nik).collect::<Vec<_>>(),
+            &chunk.iter().map(|v| v.rights_revoked).collect::<Vec<_>>(),
+            &chunk.iter().map(|v| v.release_date).collect::<Vec<_>>() as &[Option<Date>],
+            &col(&|v| v.list.map(str::to_owned)) as &[Option<String>],
+            &col(&|v| v.departed.clone()) as &[Option<String>],
+            &chunk
+                .iter()
+                .map(|v| v.transferred_from.map(|t| ids[t]))
+                .collect::<Vec<_>>() as &[Option<i64>],
+            placed as &[Option<i64>],
+            arrived,
+            &col(&|v| v.extra.nik_raw.clone()) as &[Option<String>],
+            &col(&|v| v.extra.nik_problem.map(str::to_owned)) as &[Option<String>],
+            &chunk.iter().map(|v| v.extra.admitted_on).collect::<Vec<_>>() as &[Option<Date>],
+            &chunk.iter().map(|v| v.extra.ktp_el).collect::<Vec<_>>() as &[Option<bool>],
+            &chunk.iter().map(|v| v.extra.kpu_tps).collect::<Vec<_>>() as &[Option<i32>],
+            &forms.iter().map(|f| f.map(|f| f.origin_tps.clone())).collect::<Vec<_>>()
+                as &[Option<String>],
+            &forms.iter().map(|f| f.map(|f| f.origin_desa.clone())).collect::<Vec<_>>()
+                as &[Option<String>],
+            &forms.iter().map(|f| f.map(|f| f.date)).collect::<Vec<_>>() as &[Option<Date>],
+            &forms.iter().map(|f| f.map(|f| f.reason.to_owned())).collect::<Vec<_>>()
+                as &[Option<String>],
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

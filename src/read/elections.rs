@@ -1,4 +1,5 @@
-//! Elections: which one a page shows (`?pemilihan=slug`, else the latest by voting day).
+//! Elections: which one a page shows (`?pemilihan=slug`, else the nearest upcoming one: the
+//! soonest voting day from today on, or the latest past one when none is ahead).
 
 use serde::Deserialize;
 use sqlx::PgPool;
@@ -50,7 +51,11 @@ pub async fn selected(pool: &PgPool, query: &ElectionQuery) -> Result<Option<Ele
         .ok_or(AppError::NotFound),
         None => Ok(sqlx::query_as!(
             Election,
-            "select id, slug, name, voting_day from elections order by voting_day desc, id desc limit 1"
+            "select id, slug, name, voting_day from elections
+             order by voting_day >= current_date desc,
+                      case when voting_day >= current_date then voting_day end,
+                      voting_day desc, id desc
+             limit 1"
         )
         .fetch_optional(pool)
         .await?),

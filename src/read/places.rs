@@ -50,7 +50,7 @@ pub async fn place(
     })
 }
 
-/// The facility `code` for the election `election_slug` (the latest when `None`), for callers
+/// The facility `code` for the election `election_slug` (the nearest upcoming when `None`), for callers
 /// without a signed-in user (the command line, tests). `None` when either does not exist.
 pub async fn facility(
     pool: &sqlx::PgPool,

@@ -93,7 +93,7 @@ impl DashboardRow {
 }
 
 /// Everything the national dashboard needs, in one query (the election by slug or the
-/// latest, whether figures must be rebuilt first, and the province totals).
+/// nearest upcoming one as `read::elections::selected` picks it, whether figures must be rebuilt first, and the province totals).
 pub async fn dashboard_data(
     pool: &PgPool,
     slug: Option<&str>,
@@ -106,7 +106,9 @@ pub async fn dashboard_data(
                       exists (select 1 from figures_stale) as stale
                from elections
                where $1::text is null or slug = $1
-               order by voting_day desc, id desc
+               order by voting_day >= current_date desc,
+                        case when voting_day >= current_date then voting_day end,
+                        voting_day desc, id desc
                limit 1
            )
            select e.id, e.slug, e.name, e.voting_day, e.transfer_deadline,

@@ -160,7 +160,8 @@ fn open_tempdir() -> tempfile::TempDir {
     dir
 }
 
-/// Logs in as `username` and reads the Sumatera Selatan row of the dashboard.
+/// Logs in as `username` and reads the Sumatera Selatan row of the archived Pemilu 2024
+/// dashboard.
 async fn sumsel_row(base: &str, username: &str, password: &str) -> Vec<String> {
     let browser = Browser {
         base: base.to_owned(),
@@ -171,7 +172,7 @@ async fn sumsel_row(base: &str, username: &str, password: &str) -> Vec<String> {
     };
     let resp = browser.log_in(username, password).await;
     assert!(resp.status().is_success(), "login: {}", resp.status());
-    let body = resp.text().await.unwrap();
+    let (_, body) = browser.get("/?pemilihan=pemilu-2024").await;
     row_cells(&body, r#"data-province="16""#)
 }
 
@@ -182,6 +183,22 @@ async fn private_cluster_serves_demo_data_and_stops_with_the_server() {
 
     let server = start_server(&data_dir);
     let admin_password = printed_password(&server.banner, "admin");
+    // The first start says which election pages open on and what each account looks at.
+    assert!(
+        server
+            .banner
+            .iter()
+            .any(|l| l.contains("SIMULASI") && l.contains("?pemilihan=pemilu-2024")),
+        "{:?}",
+        server.banner
+    );
+    assert!(
+        server
+            .banner
+            .iter()
+            .any(|l| l.contains("registrar-lubuklinggau")
+                && l.contains("first: /fasilitas/lapas-lubuklinggau/daftar"))
+    );
     let first = sumsel_row(&server.base, "admin", &admin_password).await;
     assert_eq!(
         first[1..9],
@@ -246,9 +263,12 @@ async fn private_cluster_serves_demo_data_and_stops_with_the_server() {
     .unwrap();
     let import = |extra: &[&str]| {
         let mut cmd = loksus(&data_dir);
-        cmd.args(["roll", "import"])
-            .arg(&roll_file)
-            .args(["--facility", "lapas-lubuklinggau"]);
+        cmd.args(["roll", "import"]).arg(&roll_file).args([
+            "--facility",
+            "lapas-lubuklinggau",
+            "--election",
+            "pemilu-2024",
+        ]);
         cmd.args(extra).output().unwrap()
     };
     let last_line = |out: &std::process::Output| {

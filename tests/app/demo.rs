@@ -16,8 +16,10 @@ async fn demo_loads_once_and_refuses_the_second_time() {
     let db = TestDb::new().await;
     let summary = demo::load(&db.pool).await.unwrap();
     assert_eq!(summary.facilities as i64, count(&db, "facilities").await);
-    assert_eq!(summary.stations as i64, count(&db, "stations").await);
-    assert_eq!(count(&db, "elections").await, 1);
+    assert_eq!(summary.stations as i64, count(&db, ARCHIVED_STATIONS).await);
+    // The archived Pemilu 2024 and the Simulasi with the same TPS.
+    assert_eq!(count(&db, "elections").await, 2);
+    assert_eq!(2 * summary.stations as i64, count(&db, "stations").await);
 
     let again = demo::load(&db.pool).await;
     assert!(
@@ -25,8 +27,12 @@ async fn demo_loads_once_and_refuses_the_second_time() {
         "{again:?}"
     );
     assert_eq!(summary.facilities as i64, count(&db, "facilities").await);
-    assert_eq!(summary.stations as i64, count(&db, "stations").await);
+    assert_eq!(2 * summary.stations as i64, count(&db, "stations").await);
 }
+
+/// The TPS of the archived Pemilu 2024 demo.
+const ARCHIVED_STATIONS: &str =
+    "stations where election_id = (select id from elections where slug = 'pemilu-2024')";
 
 #[tokio::test]
 async fn demo_refuses_a_database_that_already_has_facilities() {
@@ -107,6 +113,7 @@ async fn demo_facilities_stand_in_their_kemendagri_kabkota_and_keep_the_publishe
     assert_eq!(misplaced, 0);
     let numbers: Vec<i32> = sqlx::query_scalar(
         "select s.tps_number from stations s join facilities f on f.id = s.facility_id
+         join elections e on e.id = s.election_id and e.slug = 'pemilu-2024'
          where f.code = 'lapas-palembang' order by 1",
     )
     .fetch_all(&db.pool)
@@ -118,6 +125,7 @@ async fn demo_facilities_stand_in_their_kemendagri_kabkota_and_keep_the_publishe
                 (select sum(inmates) from facilities where province_code = '16'),
                 sum(s.dpt), sum(s.dptb), sum(s.dpk)
          from facilities f join stations s on s.facility_id = f.id
+         join elections e on e.id = s.election_id and e.slug = 'pemilu-2024'
          where f.province_code = '16'",
     )
     .fetch_one(&db.pool)

@@ -33,7 +33,7 @@ async fn the_server_answers_503_while_the_database_is_down_and_recovers_by_itsel
     conn.close().await.unwrap();
     let pool = db::pool_options().connect_lazy_with(cluster.connect_options("faults"));
     db::migrate(&pool).await.unwrap();
-    loksus::demo::load(&pool).await.unwrap();
+    loksus::demo::load_archived_only(&pool).await.unwrap();
     let password = "kata-sandi-uji-123";
     loksus::users::store::set_password(&pool, "admin", password.to_owned(), &Actor::command_line())
         .await
@@ -101,7 +101,7 @@ async fn the_server_answers_503_while_the_database_is_down_and_recovers_by_itsel
 #[tokio::test]
 async fn an_import_whose_connection_dies_leaves_the_roll_as_it_was() {
     let db = TestDb::new().await;
-    loksus::demo::load(&db.pool).await.unwrap();
+    loksus::demo::load_archived_only(&db.pool).await.unwrap();
     let roll = loksus::read::places::facility(&db.pool, "lapas-lubuklinggau", None)
         .await
         .unwrap()

@@ -131,7 +131,7 @@ async fn admission_after_h30_or_h7_for_a_detainee_is_late_and_without_it_unknown
 #[tokio::test]
 async fn unreadable_or_future_admission_dates_are_refused_with_row_and_column() {
     let db = TestDb::new().await;
-    loksus::demo::load(&db.pool).await.unwrap();
+    loksus::demo::load_archived_only(&db.pool).await.unwrap();
     let rows = [
         format!("{},Ani,1990-08-15,L,NAPI,,2024-13-01", nik(1)),
         // The import is judged on 28 November 2026.
@@ -266,7 +266,7 @@ async fn a_dptb_voter_leaves_the_worklist_once_the_voter_form_records_the_form()
 #[tokio::test]
 async fn import_columns_record_the_form_and_an_older_file_keeps_it() {
     let db = TestDb::new().await;
-    loksus::demo::load(&db.pool).await.unwrap();
+    loksus::demo::load_archived_only(&db.pool).await.unwrap();
     let without = [format!("{},Budi,1990-08-15,L,NAPI,DPTB,,,", nik(1))];
     import(&db, "lapas-lubuklinggau", FORM_HEADER, &without, upsert()).await;
     assert_eq!(voter(&db, "lapas-lubuklinggau", &nik(1)).await.2, None);

@@ -160,7 +160,17 @@ impl TestApp {
         Self::spawn_on(TestDb::new().await).await
     }
 
+    /// With the archived Pemilu 2024 demo only (its published figures, no rolls).
     pub async fn spawn_with_demo() -> Self {
+        let db = TestDb::new().await;
+        loksus::demo::load_archived_only(&db.pool)
+            .await
+            .expect("demo data");
+        Self::spawn_on(db).await
+    }
+
+    /// With the whole demo: the archived Pemilu 2024 and the living Simulasi election.
+    pub async fn spawn_with_simulation() -> Self {
         let db = TestDb::new().await;
         loksus::demo::load(&db.pool).await.expect("demo data");
         Self::spawn_on(db).await
@@ -169,7 +179,9 @@ impl TestApp {
     /// With the demo data and these settings.
     pub async fn spawn_with_config(config: Config) -> Self {
         let db = TestDb::new().await;
-        loksus::demo::load(&db.pool).await.expect("demo data");
+        loksus::demo::load_archived_only(&db.pool)
+            .await
+            .expect("demo data");
         Self::spawn_configured(db, config).await
     }
 

@@ -26,4 +26,5 @@ mod roll_export;
 mod roll_walk;
 mod rolls;
 mod security;
+mod simulation;
 mod stations;

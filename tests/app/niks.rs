@@ -40,7 +40,7 @@ async fn stored(db: &TestDb, facility: &str) -> Vec<Stored> {
 #[tokio::test]
 async fn each_malformed_nik_is_kept_and_flagged_with_its_problem() {
     let db = TestDb::new().await;
-    loksus::demo::load(&db.pool).await.unwrap();
+    loksus::demo::load_archived_only(&db.pool).await.unwrap();
     let rows = [
         "167401150890000;Lima Belas Angka;1990-08-01;L;NAPI;KAWIN;16.74.01;DPT;Y",
         "16740115089000O1;Ada Huruf;1990-08-02;L;NAPI;KAWIN;16.74.01;DPT;Y",

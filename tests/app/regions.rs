@@ -205,7 +205,7 @@ async fn kanwil_creates_a_facility_in_a_kabkota_of_its_province_only() {
 #[tokio::test]
 async fn a_roll_row_with_an_unknown_home_region_is_refused_with_its_row_and_column() {
     let db = TestDb::new().await;
-    loksus::demo::load(&db.pool).await.unwrap();
+    loksus::demo::load_archived_only(&db.pool).await.unwrap();
     let content = roll_file(
         "nik,nama,tanggal_lahir,jenis_kelamin,status,kode_wilayah_asal",
         &[

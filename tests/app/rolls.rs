@@ -28,7 +28,7 @@ async fn import_into(db: &TestDb, facility: &str, content: &str, o: Options) -> 
 
 async fn demo_db() -> TestDb {
     let db = TestDb::new().await;
-    loksus::demo::load(&db.pool).await.unwrap();
+    loksus::demo::load_archived_only(&db.pool).await.unwrap();
     db
 }
 
