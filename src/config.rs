@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use time::{Date, OffsetDateTime};
+
 #[derive(Debug, Clone)]
 pub struct Config {
     /// Show the "mode demo" banner: the database holds the demo data.
@@ -23,6 +25,21 @@ pub struct Config {
     pub login_window: Duration,
     /// Serve the benchmark baseline page `/bench/fortunes`.
     pub bench_routes: bool,
+    /// Take this date as today (demos, tests, benchmarks of voting day); `None`: the date in
+    /// Western Indonesian Time.
+    pub today: Option<Date>,
+}
+
+impl Config {
+    /// Today as the reports see it: the configured date, else today in Western Indonesian
+    /// Time (UTC+7).
+    pub fn today(&self) -> Date {
+        self.today.unwrap_or_else(|| {
+            OffsetDateTime::now_utc()
+                .to_offset(time::macros::offset!(+7))
+                .date()
+        })
+    }
 }
 
 impl Default for Config {
@@ -37,6 +54,7 @@ impl Default for Config {
             login_max_failures_per_username: 50,
             login_window: Duration::from_secs(15 * 60),
             bench_routes: false,
+            today: None,
         }
     }
 }

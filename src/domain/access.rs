@@ -82,6 +82,8 @@ pub enum Action {
     Administer,
     /// Read the audit log.
     ReadAudit,
+    /// Record a TPS's voting day: turnout during the day, ballot accounting after closing.
+    RecordVotingDay,
 }
 
 impl Role {
@@ -89,7 +91,9 @@ impl Role {
         use Action::*;
         use Role::*;
         match action {
-            ReadRoll | DecideTransfer => matches!(self, Admin | Kanwil | Registrar),
+            ReadRoll | DecideTransfer | RecordVotingDay => {
+                matches!(self, Admin | Kanwil | Registrar)
+            }
             WriteRoll => self == Registrar,
             WriteStations | EditFacility | ReadAudit => matches!(self, Admin | Kanwil),
             UploadKpuList => matches!(self, Admin | Kanwil | Kpu),
@@ -116,6 +120,10 @@ mod tests {
         assert_eq!(who(Action::WriteStations), ["admin", "kanwil"]);
         assert_eq!(who(Action::UploadKpuList), ["admin", "kanwil", "kpu"]);
         assert_eq!(who(Action::Administer), ["admin"]);
+        assert_eq!(
+            who(Action::RecordVotingDay),
+            ["admin", "kanwil", "registrar"]
+        );
     }
 
     #[test]

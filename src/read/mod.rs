@@ -1,7 +1,9 @@
 //! Read models the features share, below them: which election a page is about, the place
-//! (facility or province) a user may see, the TPS summaries, the pre-aggregated figures, and
-//! the check of typed region codes against the Kemendagri reference.
+//! (facility or province) a user may see, the TPS summaries, the pre-aggregated figures, the
+//! voting day's figures (turnout, ballot accounting, open incidents), and the check of typed
+//! region codes against the Kemendagri reference.
 
+pub mod day;
 pub mod elections;
 pub mod figures;
 pub mod places;

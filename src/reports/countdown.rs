@@ -1,7 +1,7 @@
 //! The countdown to voting day and the pindah-memilih deadlines (H-30, H-7), with what is
 //! still open before each. Pure.
 
-use time::{Date, OffsetDateTime};
+use time::Date;
 
 use crate::domain::figures::Figures;
 use crate::domain::format;
@@ -89,13 +89,6 @@ pub fn countdown(dates: &Dates, today: Date, f: &Figures) -> Vec<Deadline> {
         }
     })
     .collect()
-}
-
-/// Today in Western Indonesian Time.
-pub fn today() -> Date {
-    OffsetDateTime::now_utc()
-        .to_offset(time::macros::offset!(+7))
-        .date()
 }
 
 #[cfg(test)]

@@ -4,10 +4,12 @@
 use askama::Template;
 
 use super::countdown::Deadline;
+use super::day::DayPanel;
 use super::queries::CountChange;
 use crate::domain::allocation;
 use crate::domain::figures::{Figures, FiguresView};
 use crate::domain::format;
+use crate::domain::turnout::DayFigures;
 use crate::http::charts::{self, BarChart, LineChart};
 use crate::http::layout::Layout;
 use crate::read::elections::Election;
@@ -40,6 +42,21 @@ pub fn press_sentence(province: &str, f: &Figures) -> String {
     )
 }
 
+/// The sentence the press quotes for a province after voting day, from the latest turnout
+/// reports (`day`) and the province's facilities and TPS.
+pub fn press_sentence_after(province: &str, day: &DayFigures) -> String {
+    format!(
+        "Sebanyak {} WBP ({}) dari {} WBP yang memiliki hak pilih di {} Lapas/Rutan/LPKA se-{} \
+         menggunakan hak pilihnya di {} TPS khusus.",
+        format::number(day.voted),
+        format::percent(day.voted, day.with_vote),
+        format::number(day.with_vote),
+        format::number(day.facilities),
+        province,
+        format::number(day.stations)
+    )
+}
+
 #[derive(Template)]
 #[template(path = "reports/dashboard.html")]
 pub struct DashboardPage {
@@ -51,6 +68,8 @@ pub struct DashboardPage {
     pub total: FiguresView,
     pub charts: Vec<BarChart>,
     pub deadlines: Vec<Deadline>,
+    /// The voting day's panel, from voting day on.
+    pub day: Option<DayPanel>,
     pub q: String,
 }
 
@@ -103,6 +122,7 @@ pub struct ProvincePage {
     pub press: Option<String>,
     pub charts: Vec<BarChart>,
     pub line: Option<LineChart>,
+    pub day: Option<DayPanel>,
     pub q: String,
 }
 
@@ -313,6 +333,7 @@ pub struct FacilityPage {
     pub placement: Option<Placement>,
     pub allocated: Option<String>,
     pub history: Vec<HistoryRow>,
+    pub day: Option<DayPanel>,
     pub q: String,
 }
 
@@ -330,6 +351,22 @@ mod tests {
             dpk: 2_522,
             ..Figures::default()
         }
+    }
+
+    #[test]
+    fn after_voting_day_the_sentence_counts_who_voted() {
+        let day = DayFigures {
+            facilities: 20,
+            stations: 51,
+            with_vote: 13_519,
+            voted: 12_003,
+            ..DayFigures::default()
+        };
+        assert_eq!(
+            press_sentence_after("Sumatera Selatan", &day),
+            "Sebanyak 12.003 WBP (89%) dari 13.519 WBP yang memiliki hak pilih di 20 \
+             Lapas/Rutan/LPKA se-Sumatera Selatan menggunakan hak pilihnya di 51 TPS khusus."
+        );
     }
 
     #[test]

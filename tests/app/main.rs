@@ -23,3 +23,4 @@ mod roll_walk;
 mod rolls;
 mod security;
 mod stations;
+mod voting_day;
