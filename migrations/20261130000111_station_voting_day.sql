@@ -18,3 +18,17 @@ create table station_voting_day (
                 check (balance in ('none', 'balanced', 'unbalanced')),
     check ((reported_at is null) = (voted_dpt is null))
 );
+
+-- The same summed per province, recounted in the same transactions after the TPS rows (under
+-- the province row's lock, so two writers in one province never lose each other's counts):
+-- the national dashboard reads one row per province on voting day.
+create table province_voting_day (
+    election_id         bigint not null references elections (id) on delete cascade,
+    province_code       text not null references regions (code),
+    stations_reported   integer not null default 0,
+    voted               bigint not null default 0,
+    voted_men           bigint not null default 0,
+    voted_women         bigint not null default 0,
+    stations_unbalanced integer not null default 0,
+    primary key (election_id, province_code)
+);

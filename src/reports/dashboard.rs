@@ -41,6 +41,7 @@ pub async fn dashboard(
         None => Vec::new(),
     };
     let level = Level::National {
+        provinces: &provinces,
         province: user.province_filter(),
         facility: user.facility_filter(),
     };

@@ -10,6 +10,7 @@ use sqlx::PgPool;
 use time::Date;
 
 use crate::domain::ballot_accounts::Balance;
+use crate::domain::figures::Figures;
 use crate::domain::format;
 use crate::domain::turnout::{DayFigures, DayView, Phase};
 use crate::http::error::Result;
@@ -47,8 +48,10 @@ pub struct DayPanel {
 
 /// Which part of the country a panel covers, and how its rows are grouped.
 pub enum Level<'a> {
-    /// One row per province (the dashboard), limited to the user's scope.
+    /// One row per province of the dashboard (`provinces`: their figures), limited to the
+    /// user's scope.
     National {
+        provinces: &'a [(String, String, Figures)],
         province: Option<&'a str>,
         facility: Option<i64>,
     },
@@ -60,7 +63,7 @@ pub enum Level<'a> {
 }
 
 /// The day's figures of `facilities` summed into one row per province, in code order.
-fn by_province(facilities: &[FacilityDay], q: &str) -> Vec<DayRow> {
+fn by_province(facilities: &[FacilityDay]) -> Vec<(String, String, DayFigures)> {
     let mut out: Vec<(String, String, DayFigures)> = Vec::new();
     for f in facilities {
         match out.last_mut() {
@@ -72,14 +75,36 @@ fn by_province(facilities: &[FacilityDay], q: &str) -> Vec<DayRow> {
             )),
         }
     }
-    out.into_iter()
-        .map(|(code, name, f)| DayRow {
-            href: format!("/provinsi/{code}{q}"),
-            key: code,
-            name,
-            f: f.view(),
+    out
+}
+
+/// The dashboard's provinces with the day's figures kept per province (a registrar's: their
+/// facility's, counted from its TPS).
+async fn national_rows(
+    pool: &PgPool,
+    election_id: i64,
+    provinces: &[(String, String, Figures)],
+    province: Option<&str>,
+    facility: Option<i64>,
+) -> Result<Vec<(String, String, DayFigures)>> {
+    if facility.is_some() {
+        let facilities = day::facilities(pool, election_id, province, facility).await?;
+        return Ok(by_province(&facilities));
+    }
+    let mut kept = day::provinces(pool, election_id, province).await?;
+    Ok(provinces
+        .iter()
+        .map(|(code, name, f)| {
+            let d = kept.remove(code).unwrap_or_default();
+            let day = DayFigures {
+                facilities: f.facilities,
+                stations: f.stations,
+                with_vote: f.with_vote(),
+                ..d
+            };
+            (code.clone(), name.clone(), day)
         })
-        .collect()
+        .collect())
 }
 
 fn emergency_lines(list: Vec<day::Emergency>, q: &str) -> Vec<EmergencyLine> {
@@ -120,30 +145,42 @@ pub async fn panel(
     }
     let q = format!("?pemilihan={}", e.slug);
     let (province, facility) = match level {
-        Level::National { province, facility } => (province, facility),
+        Level::National {
+            province, facility, ..
+        } => (province, facility),
         Level::Province { code, facility } => (Some(code), facility),
     };
-    let facilities = day::facilities(pool, e.id, province, facility).await?;
-    let total = DayFigures::sum(facilities.iter().map(|f| &f.figures));
+    let (first_column, row_attr, rows) = match level {
+        Level::National { provinces, .. } => {
+            let rows = national_rows(pool, e.id, provinces, province, facility).await?;
+            let rows = rows
+                .into_iter()
+                .map(|(code, name, f)| (format!("/provinsi/{code}{q}"), code, name, f))
+                .collect::<Vec<_>>();
+            ("Provinsi", "day-province", rows)
+        }
+        Level::Province { .. } => {
+            let facilities = day::facilities(pool, e.id, province, facility).await?;
+            let rows = facilities
+                .into_iter()
+                .map(|f| (format!("/fasilitas/{}{q}", f.code), f.code, f.name, f.figures))
+                .collect();
+            ("Fasilitas", "day-facility", rows)
+        }
+    };
+    let total = DayFigures::sum(rows.iter().map(|r| &r.3));
     if !shown(phase, &total) {
         return Ok(None);
     }
-    let (first_column, row_attr, rows) = match level {
-        Level::National { .. } => ("Provinsi", "day-province", by_province(&facilities, &q)),
-        Level::Province { .. } => (
-            "Fasilitas",
-            "day-facility",
-            facilities
-                .into_iter()
-                .map(|f| DayRow {
-                    href: format!("/fasilitas/{}{q}", f.code),
-                    key: f.code,
-                    name: f.name,
-                    f: f.figures.view(),
-                })
-                .collect(),
-        ),
-    };
+    let rows = rows
+        .into_iter()
+        .map(|(href, key, name, f)| DayRow {
+            href,
+            key,
+            name,
+            f: f.view(),
+        })
+        .collect();
     let emergencies = day::emergencies(pool, e.id, province, facility).await?;
     let panel = DayPanel {
         title: title(e, phase),

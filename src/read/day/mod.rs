@@ -262,3 +262,51 @@ pub async fn open_incidents_by_station(
     .map(|r| (r.station_id, r.open))
     .collect())
 }
+
+/// The day's figures kept per province (`province_voting_day`: TPS reporting, voted, TPS not
+/// balanced) with the incidents not closed, for the provinces in scope that have any. The
+/// TPS and their official counts are the province's figures (`read::figures`).
+pub async fn provinces(
+    pool: &PgPool,
+    election_id: i64,
+    province: Option<&str>,
+) -> Result<HashMap<String, DayFigures>> {
+    let rows = sqlx::query!(
+        r#"with p as (
+               select * from province_voting_day
+               where election_id = $1 and ($2::text is null or province_code = $2)
+           ), i as (
+               select f.province_code, count(*) as open
+               from incidents i join facilities f on f.id = i.facility_id
+               where i.election_id = $1 and i.status <> 'closed'
+                 and ($2::text is null or f.province_code = $2)
+               group by f.province_code
+           )
+           select coalesce(p.province_code, i.province_code) as "code!",
+                  coalesce(p.stations_reported, 0) as "reported!",
+                  coalesce(p.voted, 0) as "voted!", coalesce(p.voted_men, 0) as "men!",
+                  coalesce(p.voted_women, 0) as "women!",
+                  coalesce(p.stations_unbalanced, 0) as "unbalanced!",
+                  coalesce(i.open, 0) as "open!"
+           from p full join i on i.province_code = p.province_code"#,
+        election_id,
+        province
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let f = DayFigures {
+                stations_reported: r.reported.into(),
+                voted: r.voted,
+                men: r.men,
+                women: r.women,
+                stations_unbalanced: r.unbalanced.into(),
+                incidents_open: r.open,
+                ..DayFigures::default()
+            };
+            (r.code, f)
+        })
+        .collect())
+}

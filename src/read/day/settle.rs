@@ -1,11 +1,13 @@
 //! Keeping `station_voting_day` right: each TPS's latest turnout report and whether its
 //! ballot accounting balances, recomputed from the history tables inside the transaction of
 //! every write that changes them (a turnout report, a ballot account) and of every figures
-//! rebuild (which may change the ballot types a TPS has).
+//! rebuild (which may change the ballot types a TPS has); and `province_voting_day`, the
+//! same summed per province for the national dashboard.
 //!
 //! Every such transaction first locks the TPS's row ([`lock`], in id order), so two writers
 //! of one TPS take turns and each computes from the other's committed rows: the latest
-//! report is always the one saved last.
+//! report is always the one saved last. Province rows are locked after TPS rows, in code
+//! order, and counted only once locked.
 
 use std::collections::{HashMap, HashSet};
 
@@ -151,6 +153,72 @@ pub async fn settle(conn: &mut PgConnection, stations: &[(i64, Vec<BallotType>)]
     )
     .execute(&mut *conn)
     .await?;
+    let provinces = sqlx::query!(
+        "select distinct s.election_id, f.province_code
+         from stations s join facilities f on f.id = s.facility_id
+         where s.id = any($1)",
+        &ids
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    for p in provinces {
+        recount_provinces(conn, p.election_id, &[p.province_code]).await?;
+    }
+    Ok(())
+}
+
+/// Recounts the province totals of `provinces` in the election from their TPS rows, after
+/// locking them (in code order, creating the missing ones): a writer in the same province
+/// waits, then counts this one's rows too.
+pub async fn recount_provinces(
+    conn: &mut PgConnection,
+    election_id: i64,
+    provinces: &[String],
+) -> Result<()> {
+    let mut codes = provinces.to_vec();
+    codes.sort_unstable();
+    codes.dedup();
+    sqlx::query!(
+        "insert into province_voting_day (election_id, province_code)
+         select $1, code from unnest($2::text[]) as t (code) order by code
+         on conflict do nothing",
+        election_id,
+        &codes
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "select province_code from province_voting_day
+         where election_id = $1 and province_code = any($2)
+         order by province_code for update",
+        election_id,
+        &codes
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "update province_voting_day p
+         set stations_reported = coalesce(x.reported, 0), voted = coalesce(x.voted, 0),
+             voted_men = coalesce(x.men, 0), voted_women = coalesce(x.women, 0),
+             stations_unbalanced = coalesce(x.unbalanced, 0)
+         from unnest($2::text[]) as c (code)
+         left join (
+             select f.province_code, count(d.reported_at)::int as reported,
+                    sum(d.voted_dpt + d.voted_dptb + d.voted_dpk)::bigint as voted,
+                    sum(d.voted_men)::bigint as men, sum(d.voted_women)::bigint as women,
+                    (count(*) filter (where d.balance = 'unbalanced'))::int as unbalanced
+             from station_voting_day d
+             join stations s on s.id = d.station_id
+             join facilities f on f.id = s.facility_id
+             where s.election_id = $1 and f.province_code = any($2)
+             group by f.province_code
+         ) x on x.province_code = c.code
+         where p.election_id = $1 and p.province_code = c.code",
+        election_id,
+        &codes
+    )
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 
@@ -169,13 +237,32 @@ pub async fn settle_recorded(
     .await?
     .into_iter()
     .collect();
-    if recorded.is_empty() {
-        return Ok(());
-    }
     let some: Vec<(i64, Vec<BallotType>)> = stations
         .iter()
         .filter(|(id, _)| recorded.contains(id))
         .cloned()
         .collect();
     settle(conn, &some).await
+}
+
+/// Recounts the province totals already kept for the provinces of `facilities` (a TPS
+/// deleted or moved leaves them otherwise unchanged).
+pub async fn recount_kept(
+    conn: &mut PgConnection,
+    election_id: i64,
+    facilities: &[i64],
+) -> Result<()> {
+    let kept = sqlx::query_scalar!(
+        "select p.province_code from province_voting_day p
+         where p.election_id = $1 and p.province_code in (
+             select province_code from facilities where id = any($2))",
+        election_id,
+        facilities
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    if kept.is_empty() {
+        return Ok(());
+    }
+    recount_provinces(conn, election_id, &kept).await
 }
