@@ -59,14 +59,6 @@ impl Balance {
             _ => Balance::None,
         }
     }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Balance::None => "belum dicatat",
-            Balance::Balanced => "seimbang",
-            Balance::Unbalanced => "tidak seimbang",
-        }
-    }
 }
 
 /// The ballot every voter of the TPS receives: PPWP, else Gubernur, else Bupati/Walikota.

@@ -163,7 +163,14 @@ pub async fn panel(
             let facilities = day::facilities(pool, e.id, province, facility).await?;
             let rows = facilities
                 .into_iter()
-                .map(|f| (format!("/fasilitas/{}{q}", f.code), f.code, f.name, f.figures))
+                .map(|f| {
+                    (
+                        format!("/fasilitas/{}{q}", f.code),
+                        f.code,
+                        f.name,
+                        f.figures,
+                    )
+                })
                 .collect();
             ("Fasilitas", "day-facility", rows)
         }
@@ -218,7 +225,7 @@ pub async fn facility_panel(
     let mut rows = Vec::with_capacity(stations.len());
     for s in stations {
         let d = days.get(&s.id).cloned().unwrap_or_default();
-        let turnout = d.turnout.map(|(t, _)| t);
+        let turnout = d.turnout;
         let f = DayFigures {
             facilities: 0,
             stations: 1,

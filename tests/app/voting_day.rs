@@ -294,6 +294,30 @@ async fn a_balanced_and_an_unbalanced_tps_are_told_apart_and_flagged_on_every_re
 }
 
 #[tokio::test]
+async fn the_province_totals_follow_a_tps_deleted_after_it_reported() {
+    let app = on(VOTING_DAY).await;
+    account_two_tps(&app).await;
+    let admin = app.admin().await;
+    let (_, page) = admin.get("/").await;
+    let row = row_cells(&page, r#"data-day-province="16""#);
+    assert_eq!((row[1].as_str(), row[4].as_str()), ("262", "2 dari 51"));
+    assert_eq!(row[5], "1 tidak seimbang");
+    // TPS 2 (100 voted, not balanced) is deleted: the province keeps TPS 1's 162.
+    exec(
+        &app,
+        "delete from stations s using facilities f
+         where f.id = s.facility_id and f.code = 'lapas-lubuklinggau' and s.tps_number = 2",
+    )
+    .await;
+    let (_, page) = admin.get("/").await;
+    let row = row_cells(&page, r#"data-day-province="16""#);
+    assert_eq!(
+        [&row[1], &row[4], &row[5], &row[6]],
+        ["162", "1 dari 50", "0", "0"]
+    );
+}
+
+#[tokio::test]
 async fn the_day_panel_leads_from_voting_day_refreshes_only_that_day_and_shows_emergencies() {
     // The day before: no panel, no refresh.
     let app = on(date!(2024 - 02 - 13)).await;

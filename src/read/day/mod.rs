@@ -20,16 +20,15 @@ pub use stations::{DayStation, stations};
 /// A TPS's voting day as the reports see it.
 #[derive(Debug, Clone, Default)]
 pub struct StationDay {
-    /// The latest turnout report and when it was made.
-    pub turnout: Option<(Turnout, OffsetDateTime)>,
+    /// The latest turnout report.
+    pub turnout: Option<Turnout>,
     pub balance: Balance,
 }
 
 /// The voting day of each of `ids` that has anything recorded.
 pub async fn station_days(pool: &PgPool, ids: &[i64]) -> Result<HashMap<i64, StationDay>> {
     let rows = sqlx::query!(
-        "select station_id, voted_dpt, voted_dptb, voted_dpk, voted_men, voted_women,
-                reported_at, balance
+        "select station_id, voted_dpt, voted_dptb, voted_dpk, voted_men, voted_women, balance
          from station_voting_day where station_id = any($1)",
         ids
     )
@@ -44,18 +43,14 @@ pub async fn station_days(pool: &PgPool, ids: &[i64]) -> Result<HashMap<i64, Sta
                 r.voted_dpk,
                 r.voted_men,
                 r.voted_women,
-                r.reported_at,
             ) {
-                (Some(dpt), Some(dptb), Some(dpk), Some(men), Some(women), Some(at)) => {
-                    let t = Turnout {
-                        dpt: dpt.into(),
-                        dptb: dptb.into(),
-                        dpk: dpk.into(),
-                        men: men.into(),
-                        women: women.into(),
-                    };
-                    Some((t, at))
-                }
+                (Some(dpt), Some(dptb), Some(dpk), Some(men), Some(women)) => Some(Turnout {
+                    dpt: dpt.into(),
+                    dptb: dptb.into(),
+                    dpk: dpk.into(),
+                    men: men.into(),
+                    women: women.into(),
+                }),
                 _ => None,
             };
             let day = StationDay {

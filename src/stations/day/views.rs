@@ -62,6 +62,8 @@ pub struct AccountLine {
 pub struct DaySection {
     /// Voting day has come, or something is recorded already.
     pub open: bool,
+    /// DPT + DPTb + DPK, the official counts.
+    pub with_vote: String,
     pub can_record: bool,
     pub inputs: Vec<TurnoutInput>,
     pub history: Vec<TurnoutLine>,
@@ -183,6 +185,7 @@ pub async fn section(
     let phase = Phase::of(voting_day, state.config.today());
     Ok(DaySection {
         open: phase != Phase::Before || !reports.is_empty() || !records.is_empty(),
+        with_vote: format::number(with_vote),
         can_record,
         inputs: inputs(s, turnout.as_ref()),
         history: reports.iter().map(|r| turnout_line(r, with_vote)).collect(),
