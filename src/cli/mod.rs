@@ -1,7 +1,8 @@
 //! The `loksus` command line. Every subcommand finds its database the same way: `DATABASE_URL`
 //! when set, otherwise the private cluster in the data directory. The subcommands live one
 //! group per file: [`serve`], [`demo`], [`roll`] (imports), [`reconcile`], [`export`],
-//! [`user`], [`election`], [`regions`] (the Kemendagri reference).
+//! [`user`], [`election`], [`regions`] (the Kemendagri reference), [`voting_day`] (turnout
+//! and ballot-account imports).
 
 mod demo;
 mod election;
@@ -12,6 +13,7 @@ mod roll;
 mod serve;
 mod stations;
 mod user;
+mod voting_day;
 
 use std::path::PathBuf;
 
@@ -28,6 +30,7 @@ pub use roll::RollCommand;
 pub use serve::{ServeArgs, shutdown_signal};
 pub use stations::DapilsCommand;
 pub use user::UserCommand;
+pub use voting_day::{BallotAccountsCommand, TurnoutCommand};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -111,6 +114,16 @@ pub enum Command {
     /// Delete the file content of roll uploads abandoned for 24 hours (the server also does
     /// this every hour); prints how many.
     Purge,
+    /// Voting day's turnout per TPS.
+    Turnout {
+        #[command(subcommand)]
+        command: TurnoutCommand,
+    },
+    /// Ballot accounting per TPS after closing.
+    BallotAccounts {
+        #[command(subcommand)]
+        command: BallotAccountsCommand,
+    },
     /// Write figures for other programs, in stable column orders (see the README).
     Export {
         #[command(subcommand)]
@@ -178,6 +191,8 @@ impl Cli {
             Command::Election { command } => election::run(&db, command).await,
             Command::Roll { command } => roll::run(&db, command).await,
             Command::Export { command } => export::run(&db, command).await,
+            Command::Turnout { command } => voting_day::turnout(&db, command).await,
+            Command::BallotAccounts { command } => voting_day::ballot_accounts(&db, command).await,
             Command::Allocate { facility, election } => {
                 stations::allocate(&db, &facility, election.as_deref()).await
             }

@@ -45,6 +45,16 @@ pub struct ServeArgs {
     /// Serve `/bench/fortunes`, the minimal baseline page `scripts/bench` compares with.
     #[arg(long, env = "LOKSUS_BENCH_ROUTES")]
     pub bench_routes: bool,
+
+    /// Take this date (YYYY-MM-DD) as today: shows an election's voting day, or the days
+    /// after it, in demos and benchmarks. Default: today in Western Indonesian Time.
+    #[arg(long, env = "LOKSUS_TODAY", value_parser = parse_date)]
+    pub today: Option<time::Date>,
+}
+
+fn parse_date(s: &str) -> Result<time::Date, String> {
+    time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]"))
+        .map_err(|_| format!("{s} is not a date YYYY-MM-DD"))
 }
 
 pub(super) async fn serve(db: &Database, args: ServeArgs) -> anyhow::Result<()> {
@@ -65,6 +75,7 @@ pub(super) async fn serve(db: &Database, args: ServeArgs) -> anyhow::Result<()> 
         session_idle: std::time::Duration::from_secs(args.session_idle_minutes * 60),
         trust_proxy: args.trust_proxy,
         bench_routes: args.bench_routes,
+        today: args.today,
         ..Config::default()
     };
     let listener = TcpListener::bind(args.addr)

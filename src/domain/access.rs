@@ -86,6 +86,8 @@ pub enum Action {
     LogIncidents,
     /// Record a facility's ASN neutrality briefing.
     RecordBriefing,
+    /// Record a TPS's voting day: turnout during the day, ballot accounting after closing.
+    RecordVotingDay,
 }
 
 impl Role {
@@ -93,7 +95,7 @@ impl Role {
         use Action::*;
         use Role::*;
         match action {
-            ReadRoll | DecideTransfer | LogIncidents | RecordBriefing => {
+            ReadRoll | DecideTransfer | LogIncidents | RecordBriefing | RecordVotingDay => {
                 matches!(self, Admin | Kanwil | Registrar)
             }
             WriteRoll => self == Registrar,
@@ -125,6 +127,10 @@ mod tests {
         assert_eq!(who(Action::LogIncidents), ["admin", "kanwil", "registrar"]);
         assert_eq!(
             who(Action::RecordBriefing),
+            ["admin", "kanwil", "registrar"]
+        );
+        assert_eq!(
+            who(Action::RecordVotingDay),
             ["admin", "kanwil", "registrar"]
         );
     }

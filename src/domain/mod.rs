@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod allocation;
+pub mod ballot_accounts;
 pub mod ballots;
 pub mod contest_file;
 pub mod csv_file;
@@ -19,5 +20,6 @@ pub mod privacy;
 pub mod readiness;
 pub mod region;
 pub mod roll_file;
+pub mod turnout;
 pub mod vote_move;
 pub mod voter;

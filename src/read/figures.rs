@@ -166,6 +166,10 @@ pub async fn rebuild(conn: &mut PgConnection, election_id: i64, facilities: &[i6
         },
     )
     .await?;
+    // Which ballot types a TPS has may have changed: its ballot accounting is judged again.
+    let types: Vec<_> = stations.iter().map(|s| (s.id, s.ballot_types())).collect();
+    super::day::settle::settle_recorded(conn, &types).await?;
+    super::day::settle::recount_kept(conn, election_id, facilities).await?;
     let mut rows: HashMap<i64, Row> = HashMap::new();
     for s in &stations {
         let r = rows.entry(s.facility_id).or_default();

@@ -1,8 +1,9 @@
 //! Read models the features share, below them: which election a page is about, the place
 //! (facility or province) a user may see, the TPS summaries, the pre-aggregated figures, the
-//! check of typed region codes against the Kemendagri reference, and the ASN neutrality
-//! briefings.
+//! voting day's figures (turnout, ballot accounting, open incidents), the check of typed
+//! region codes against the Kemendagri reference, and the ASN neutrality briefings.
 
+pub mod day;
 pub mod elections;
 pub mod figures;
 pub mod neutrality;

@@ -7,6 +7,7 @@ use axum::response::Html;
 use askama::Template;
 
 use super::countdown::{Dates, countdown};
+use super::day::{self, Level};
 use super::figures_table::by_province;
 use super::queries::dashboard_data;
 use super::views::{self, DashboardPage};
@@ -34,9 +35,21 @@ pub async fn dashboard(
         .as_ref()
         .map(|e| format!("?pemilihan={}", e.slug))
         .unwrap_or_default();
+    let today = state.config.today();
     let deadlines = match &dates {
-        Some(d) => countdown(d, state.config.today(), &total),
+        Some(d) => countdown(d, today, &total),
         None => Vec::new(),
+    };
+    let level = Level::National {
+        provinces: &provinces,
+        province: user.province_filter(),
+        facility: user.facility_filter(),
+    };
+    let day = match &election {
+        Some(e) => day::panel(&state.db, e, today, level)
+            .await?
+            .map(|(p, _)| p),
+        None => None,
     };
     let charts = views::dashboard_charts(&provinces);
     let rows = provinces
@@ -51,6 +64,7 @@ pub async fn dashboard(
         total: total.view(),
         charts,
         deadlines,
+        day,
         q,
     };
     Ok(Html(page.render()?))

@@ -8,7 +8,7 @@ use axum::response::Response;
 use axum::routing::get;
 
 use super::dashboard::national as national_figures;
-use super::table::{Cell, FileFormat, Table};
+use super::table::{Cell, FileFormat, Table, download_book};
 use super::{export, figures_table};
 use crate::http::AppState;
 use crate::http::error::{AppError, Result};
@@ -35,23 +35,25 @@ async fn national(
     let election = elections::selected(&state.db, &q)
         .await?
         .ok_or(AppError::NotFound)?;
-    let table = match stem {
+    let (province, facility) = (user.province_filter(), user.facility_filter());
+    let tables = match stem {
         "nasional" => {
             let (_, rows) = national_figures(&state.db, &user, Some(&election.slug)).await?;
-            figures_table("Nasional", ["kode_provinsi", "provinsi"], &rows)
+            vec![figures_table(
+                "Nasional",
+                ["kode_provinsi", "provinsi"],
+                &rows,
+            )]
         }
-        "ringkasan" => {
-            export::summary(
-                &state.db,
-                election.id,
-                user.province_filter(),
-                user.facility_filter(),
-            )
-            .await?
-        }
+        // The workbook adds the participation on voting day as a second sheet.
+        "ringkasan" => vec![
+            export::summary(&state.db, election.id, province, facility).await?,
+            export::participation(&state.db, election.id, province, facility).await?,
+        ],
         _ => return Err(AppError::NotFound),
     };
-    table.download(&format!("loksus-{stem}-{}", election.slug), format)
+    let sheets: Vec<&Table> = tables.iter().collect();
+    download_book(&sheets, &format!("loksus-{stem}-{}", election.slug), format)
 }
 
 async fn province(

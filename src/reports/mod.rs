@@ -1,5 +1,7 @@
-//! Reports: the dashboards (national, province, facility), the sentence the press quotes,
-//! the countdown to the deadlines, charts, and every report table as CSV and XLSX.
+//! Reports: the dashboards (national, province, facility), led on and after voting day by
+//! the day's panel ([`day`]: turnout, TPS reporting, ballot accounting, open incidents), the
+//! sentence the press quotes (before and after voting day), the countdown to the deadlines,
+//! charts, and every report table as CSV and XLSX.
 //!
 //! Figures come from `facility_figures` (`read::figures`), rebuilt exactly for whatever
 //! changed before each read, so a dashboard is a handful of queries whatever the data's size.
@@ -10,6 +12,7 @@
 
 mod countdown;
 mod dashboard;
+mod day;
 mod downloads;
 pub mod export;
 mod figures_table;
@@ -25,7 +28,7 @@ use crate::http::AppState;
 
 pub use countdown::{Dates, Deadline, countdown};
 pub use figures_table::{FIGURE_COLUMNS, by_province, figures_table};
-pub use views::{ReportRow, press_sentence};
+pub use views::{ReportRow, press_sentence, press_sentence_after};
 
 pub fn router() -> Router<AppState> {
     Router::new()

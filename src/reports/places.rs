@@ -6,10 +6,12 @@ use axum::extract::{FromRequestParts, Query, Request, State};
 use axum::response::Html;
 use axum::routing::get;
 
+use super::day::{self, Level};
 use super::queries;
 use super::views::{self, AllocationNotice, FacilityPage, ProvincePage};
 use crate::domain::access::Action;
 use crate::domain::figures::Figures;
+use crate::domain::turnout::Phase;
 use crate::http::AppState;
 use crate::http::charts;
 use crate::http::error::{AppError, Result};
@@ -36,9 +38,30 @@ async fn province(State(state): State<AppState>, at: AtProvince) -> Result<Html<
         .map(|e| format!("?pemilihan={}", e.slug))
         .unwrap_or_default();
     let total = Figures::sum(facilities.iter().map(|f| &f.figures));
+    let day = match &at.election {
+        Some(e) => {
+            let level = Level::Province {
+                code: &at.code,
+                facility: only,
+            };
+            day::panel(&state.db, e, state.config.today(), level).await?
+        }
+        None => None,
+    };
     // The press sentence speaks for the whole province: only for users who see all of it.
-    let press = (at.election.is_some() && only.is_none() && !facilities.is_empty())
-        .then(|| views::press_sentence(&at.name, &total));
+    // After voting day, once TPS have reported, it says who voted.
+    let press = (at.election.is_some() && only.is_none() && !facilities.is_empty()).then(|| {
+        let after = at
+            .election
+            .as_ref()
+            .is_some_and(|e| Phase::of(e.voting_day, state.config.today()) == Phase::After);
+        match &day {
+            Some((_, d)) if after && d.stations_reported > 0 => {
+                views::press_sentence_after(&at.name, d)
+            }
+            _ => views::press_sentence(&at.name, &total),
+        }
+    });
     let charts = views::province_charts(&at.name, &facilities, &total);
     let changes = queries::province_changes(&state.db, election_id, &at.code, only).await?;
     let line = charts::timeline(
@@ -67,6 +90,7 @@ async fn province(State(state): State<AppState>, at: AtProvince) -> Result<Html<
         charts,
         line,
         not_briefed,
+        day: day.map(|(p, _)| p),
         q,
     };
     Ok(Html(page.render()?))
@@ -122,6 +146,7 @@ async fn facility_without_election(state: &AppState, at: AtBareFacility) -> Resu
         allocated: None,
         history: Vec::new(),
         neutrality: None,
+        day: None,
         q: String::new(),
     };
     Ok(Html(page.render()?))
@@ -150,6 +175,8 @@ async fn facility_with_election(
         .unwrap_or_default();
     let history = queries::count_history(&state.db, p.facility_id, p.election.id).await?;
     let briefing = neutrality::of_facility(&state.db, p.election.id, p.facility_id).await?;
+    let today = state.config.today();
+    let day = day::facility_panel(&state.db, &p.election, today, p.facility_id, &summaries).await?;
     let mut total = Figures {
         facilities: 1,
         inmates: details.inmates.into(),
@@ -180,6 +207,7 @@ async fn facility_with_election(
             briefing,
             at.may(Action::RecordBriefing),
         )),
+        day,
         q: format!("?pemilihan={}", p.election.slug),
     };
     Ok(Html(page.render()?))

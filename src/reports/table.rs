@@ -73,7 +73,16 @@ impl Table {
     }
 
     pub fn to_xlsx(&self) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-        let mut book = Workbook::new();
+        xlsx_book(&[self])
+    }
+
+    /// The table as a download named `name.csv` / `name.xlsx`.
+    pub fn download(&self, name: &str, format: FileFormat) -> crate::http::error::Result<Response> {
+        download_book(&[self], name, format)
+    }
+
+    /// Writes the table as one sheet of `book`.
+    fn write_sheet(&self, book: &mut Workbook) -> Result<(), rust_xlsxwriter::XlsxError> {
         let sheet = book.add_worksheet();
         let title: String = self
             .title
@@ -121,32 +130,46 @@ impl Table {
             sheet.set_column_width(c as u16, (*w as f64 + 2.0).min(60.0))?;
         }
         sheet.set_freeze_panes(1, 0)?;
-        book.save_to_buffer()
+        Ok(())
     }
+}
 
-    /// The table as a download named `name.csv` / `name.xlsx`.
-    pub fn download(&self, name: &str, format: FileFormat) -> crate::http::error::Result<Response> {
-        let (body, mime, ext) = match format {
-            FileFormat::Csv => (self.to_csv()?, "text/csv; charset=utf-8", "csv"),
-            FileFormat::Xlsx => (
-                self.to_xlsx().map_err(|e| anyhow::anyhow!("xlsx: {e}"))?,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                "xlsx",
-            ),
-        };
-        Ok((
-            [
-                (header::CONTENT_TYPE, mime.to_owned()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{name}.{ext}\""),
-                ),
-                (header::CACHE_CONTROL, "no-store".to_owned()),
-            ],
-            body,
-        )
-            .into_response())
+/// A workbook with one sheet per table, in order.
+pub fn xlsx_book(tables: &[&Table]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let mut book = Workbook::new();
+    for t in tables {
+        t.write_sheet(&mut book)?;
     }
+    book.save_to_buffer()
+}
+
+/// Tables as a download named `name.csv` (the first table) or `name.xlsx` (every table, one
+/// sheet each).
+pub fn download_book(
+    tables: &[&Table],
+    name: &str,
+    format: FileFormat,
+) -> crate::http::error::Result<Response> {
+    let (body, mime, ext) = match (format, tables.first()) {
+        (FileFormat::Csv, Some(first)) => (first.to_csv()?, "text/csv; charset=utf-8", "csv"),
+        _ => (
+            xlsx_book(tables).map_err(|e| anyhow::anyhow!("xlsx: {e}"))?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        ),
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, mime.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}.{ext}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        body,
+    )
+        .into_response())
 }
 
 #[cfg(test)]

@@ -4,10 +4,12 @@
 use askama::Template;
 
 use super::countdown::Deadline;
+use super::day::DayPanel;
 use super::queries::CountChange;
 use crate::domain::allocation;
 use crate::domain::figures::{Figures, FiguresView};
 use crate::domain::format;
+use crate::domain::turnout::DayFigures;
 use crate::http::charts::{self, BarChart, LineChart};
 use crate::http::layout::Layout;
 use crate::read::elections::Election;
@@ -41,6 +43,21 @@ pub fn press_sentence(province: &str, f: &Figures) -> String {
     )
 }
 
+/// The sentence the press quotes for a province after voting day, from the latest turnout
+/// reports (`day`) and the province's facilities and TPS.
+pub fn press_sentence_after(province: &str, day: &DayFigures) -> String {
+    format!(
+        "Sebanyak {} WBP ({}) dari {} WBP yang memiliki hak pilih di {} Lapas/Rutan/LPKA se-{} \
+         menggunakan hak pilihnya di {} TPS khusus.",
+        format::number(day.voted),
+        format::percent(day.voted, day.with_vote),
+        format::number(day.with_vote),
+        format::number(day.facilities),
+        province,
+        format::number(day.stations)
+    )
+}
+
 #[derive(Template)]
 #[template(path = "reports/dashboard.html")]
 pub struct DashboardPage {
@@ -52,6 +69,8 @@ pub struct DashboardPage {
     pub total: FiguresView,
     pub charts: Vec<BarChart>,
     pub deadlines: Vec<Deadline>,
+    /// The voting day's panel, from voting day on.
+    pub day: Option<DayPanel>,
     pub q: String,
 }
 
@@ -106,6 +125,7 @@ pub struct ProvincePage {
     pub line: Option<LineChart>,
     /// The facilities in view that have not held the ASN neutrality briefing.
     pub not_briefed: Option<NotBriefed>,
+    pub day: Option<DayPanel>,
     pub q: String,
 }
 
@@ -364,6 +384,7 @@ pub struct FacilityPage {
     pub history: Vec<HistoryRow>,
     /// The ASN neutrality briefing (with an election).
     pub neutrality: Option<NeutralityBox>,
+    pub day: Option<DayPanel>,
     pub q: String,
 }
 
@@ -381,6 +402,22 @@ mod tests {
             dpk: 2_522,
             ..Figures::default()
         }
+    }
+
+    #[test]
+    fn after_voting_day_the_sentence_counts_who_voted() {
+        let day = DayFigures {
+            facilities: 20,
+            stations: 51,
+            with_vote: 13_519,
+            voted: 12_003,
+            ..DayFigures::default()
+        };
+        assert_eq!(
+            press_sentence_after("Sumatera Selatan", &day),
+            "Sebanyak 12.003 WBP (89%) dari 13.519 WBP yang memiliki hak pilih di 20 \
+             Lapas/Rutan/LPKA se-Sumatera Selatan menggunakan hak pilihnya di 51 TPS khusus."
+        );
     }
 
     #[test]

@@ -1,10 +1,12 @@
 //! Special polling stations (TPS Loksus): the TPS of a facility, their official counts and
 //! history, voters placed on them, ballots per voter and per TPS, readiness, the printable
-//! list and KPU's voter documents (C-Pemberitahuan, Daftar Hadir), dapils (reference data)
-//! and the `loksus export stations` file.
+//! list and KPU's voter documents (C-Pemberitahuan, Daftar Hadir), dapils (reference data),
+//! voting day at the TPS ([`day`]: turnout and ballot accounting) and the
+//! `loksus export stations` file.
 //!
 //! Everyone in scope reads; who writes is `Action::WriteStations` (TPS, counts, readiness,
-//! ballots, allocation) and `Action::Administer` (dapils, checklist items). Handlers take
+//! ballots, allocation), `Action::RecordVotingDay` (turnout, ballot accounting) and
+//! `Action::Administer` (dapils, checklist items). Handlers take
 //! the scope extractors (`AtFacility`, `AtProvince`), so a place outside the user's scope
 //! is a 404 before any role check (403). A form that cannot be saved is a
 //! [`refusal::Refusal`]: the page again, with the message and what the user typed.
@@ -13,6 +15,7 @@ pub mod allocate;
 mod checklist;
 mod counts;
 pub mod dapils;
+pub mod day;
 mod delete;
 mod edit;
 pub mod export;
@@ -47,6 +50,14 @@ pub fn router() -> Router<AppState> {
         .route(
             "/fasilitas/{code}/tps/{number}/surat-suara",
             post(checklist::save_received),
+        )
+        .route(
+            "/fasilitas/{code}/tps/{number}/kehadiran",
+            post(day::save_turnout),
+        )
+        .route(
+            "/fasilitas/{code}/tps/{number}/penghitungan",
+            post(day::save_accounts),
         )
         .route(
             "/fasilitas/{code}/tps/{number}/pindah",

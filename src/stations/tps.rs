@@ -6,6 +6,7 @@ use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
 use super::TpsPath;
+use super::day;
 use super::queries;
 use super::refusal::{FormResult, settle};
 use super::views::{TpsExtras, TpsPage, Unsaved};
@@ -39,6 +40,13 @@ async fn render(
         voters: voters_on(&state.db, &rules, &s).await?,
         others: queries::other_numbers(&state.db, &at.place, s.id).await?,
         history: queries::count_history(&state.db, s.id).await?,
+        day: day::section(
+            state,
+            &s,
+            at.place.election.voting_day,
+            at.may(Action::RecordVotingDay),
+        )
+        .await?,
         unsaved,
     };
     Ok(TpsPage::new(at.place.clone(), s, extras).render()?)

@@ -3,6 +3,7 @@
 
 use askama::Template;
 
+use super::day::DaySection;
 use super::queries::CountChange;
 use super::refusal::Refusal;
 use crate::domain::ballots::BallotType;
@@ -142,6 +143,7 @@ pub struct TpsPage {
     pub voters: Vec<VoterLine>,
     pub others: Vec<i32>,
     pub history: Vec<HistoryLine>,
+    pub day: DaySection,
     pub unsaved: Option<Unsaved>,
     pub base: String,
     pub q: String,
@@ -156,6 +158,7 @@ pub struct TpsExtras {
     pub voters: Vec<VoterLine>,
     pub others: Vec<i32>,
     pub history: Vec<CountChange>,
+    pub day: DaySection,
     pub unsaved: Option<Unsaved>,
 }
 
@@ -186,6 +189,7 @@ impl TpsPage {
             voters: x.voters,
             others: x.others,
             history: x.history.into_iter().map(HistoryLine::from).collect(),
+            day: x.day,
             unsaved: x.unsaved,
             base: format!("/fasilitas/{}/tps/{}", place.facility_code, s.tps_number),
             q: format!("?pemilihan={}", place.election.slug),

@@ -69,6 +69,7 @@ const VOTER_5_FORM: &[(&str, &str)] = &[
     ("status", "NAPI"),
 ];
 const STALE: &[(&str, &str)] = &[("versi", "0")];
+const BAD_TURNOUT: &[(&str, &str)] = &[("memilih_dpt", "x")];
 const ROLL_FILE: &str = "nik,nama,tanggal_lahir,jenis_kelamin,status\n,Andi,2000-01-01,L,NAPI\n";
 const KPU_FILE: &str = "nik,nama,tps\n1674014107920011,Ani Lestari,1\n";
 const DAPIL_FILE: &str = "election,contest,dapil code,dapil name,region code\n";
@@ -432,6 +433,23 @@ const ROUTES: &[(Req, [u16; 7])] = &[
     ),
     (
         Req::Post("/fasilitas/lapas-cipinang/tps/901/surat-suara", STALE),
+        [CSRF, AL, NF, AL, NF, NF, FB],
+    ),
+    // Voting day (issue 15): turnout and ballot accounting, sent unreadable or empty (422).
+    (
+        Req::Post("/fasilitas/lapas-lubuklinggau/tps/1/kehadiran", BAD_TURNOUT),
+        [CSRF, AL, AL, NF, AL, FB, FB],
+    ),
+    (
+        Req::Post("/fasilitas/lapas-cipinang/tps/901/kehadiran", BAD_TURNOUT),
+        [CSRF, AL, NF, AL, NF, NF, FB],
+    ),
+    (
+        Req::Post("/fasilitas/lapas-lubuklinggau/tps/1/penghitungan", &[]),
+        [CSRF, AL, AL, NF, AL, FB, FB],
+    ),
+    (
+        Req::Post("/fasilitas/lapas-cipinang/tps/901/penghitungan", &[]),
         [CSRF, AL, NF, AL, NF, NF, FB],
     ),
     (

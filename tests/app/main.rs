@@ -28,3 +28,4 @@ mod rolls;
 mod security;
 mod simulation;
 mod stations;
+mod voting_day;
