@@ -188,7 +188,10 @@ pub async fn panel(
             f: f.view(),
         })
         .collect();
-    let emergencies = day::emergencies(pool, e.id, province, facility).await?;
+    let emergencies = match total.incidents_open {
+        0 => Vec::new(),
+        _ => day::emergencies(pool, e.id, province, facility).await?,
+    };
     let panel = DayPanel {
         title: title(e, phase),
         refresh: phase == Phase::VotingDay,
@@ -254,7 +257,10 @@ pub async fn facility_panel(
     if !shown(phase, &total) {
         return Ok(None);
     }
-    let emergencies = day::emergencies(pool, e.id, None, Some(facility_id)).await?;
+    let emergencies = match total.incidents_open {
+        0 => Vec::new(),
+        _ => day::emergencies(pool, e.id, None, Some(facility_id)).await?,
+    };
     Ok(Some(DayPanel {
         title: title(e, phase),
         refresh: phase == Phase::VotingDay,

@@ -318,6 +318,46 @@ async fn the_province_totals_follow_a_tps_deleted_after_it_reported() {
 }
 
 #[tokio::test]
+async fn simultaneous_saves_across_a_province_are_all_counted() {
+    let app = on(VOTING_DAY).await;
+    let kanwil = app.login(Role::Kanwil, Some("16"), None).await;
+    let token = kanwil.csrf().await;
+    let tps: Vec<(String, i32)> = sqlx::query_as(
+        "select f.code, s.tps_number from stations s join facilities f on f.id = s.facility_id
+         where f.province_code = '16' and s.dpt > 0",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    // Every TPS of Sumatera Selatan reports one DPT voter, all at once.
+    let mut saves = tokio::task::JoinSet::new();
+    for (code, n) in &tps {
+        let request = kanwil
+            .client
+            .post(kanwil.url(&format!("/fasilitas/{code}/tps/{n}/kehadiran")))
+            .form(&[
+                ("memilih_dpt", "1"),
+                ("memilih_dptb", "0"),
+                ("memilih_dpk", "0"),
+                ("laki_laki", "1"),
+                ("perempuan", "0"),
+                ("csrf", &token),
+            ]);
+        saves.spawn(async move { request.send().await.unwrap().status() });
+    }
+    while let Some(status) = saves.join_next().await {
+        assert_eq!(status.unwrap(), StatusCode::SEE_OTHER);
+    }
+    let n = tps.len().to_string();
+    let (_, page) = kanwil.get("/").await;
+    let row = row_cells(&page, r#"data-day-province="16""#);
+    assert_eq!(
+        (row[1].as_str(), row[4].as_str()),
+        (n.as_str(), "51 dari 51")
+    );
+}
+
+#[tokio::test]
 async fn the_day_panel_leads_from_voting_day_refreshes_only_that_day_and_shows_emergencies() {
     // The day before: no panel, no refresh.
     let app = on(date!(2024 - 02 - 13)).await;

@@ -15,7 +15,7 @@ use crate::domain::ballots::BallotType;
 use crate::domain::turnout::{DayFigures, Turnout};
 use crate::http::error::Result;
 
-pub use stations::{DayStation, stations};
+pub use stations::{DayStation, station, stations};
 
 /// A TPS's voting day as the reports see it.
 #[derive(Debug, Clone, Default)]

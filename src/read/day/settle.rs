@@ -24,20 +24,15 @@ pub async fn lock(conn: &mut PgConnection, ids: &[i64]) -> Result<()> {
     let mut ids = ids.to_vec();
     ids.sort_unstable();
     ids.dedup();
+    // An upsert that touches every row: it creates the missing ones and locks them all, in
+    // id order, in one statement.
     sqlx::query!(
         "insert into station_voting_day (station_id)
          select id from unnest($1::bigint[]) as t (id) order by id
-         on conflict do nothing",
+         on conflict (station_id) do update set station_id = excluded.station_id",
         &ids
     )
     .execute(&mut *conn)
-    .await?;
-    sqlx::query!(
-        "select station_id from station_voting_day where station_id = any($1)
-         order by station_id for update",
-        &ids
-    )
-    .fetch_all(&mut *conn)
     .await?;
     Ok(())
 }
@@ -104,11 +99,20 @@ pub async fn latest_accounts(
 /// Recomputes the voting-day rows of `stations` (each with the ballot types it has), after
 /// locking them.
 pub async fn settle(conn: &mut PgConnection, stations: &[(i64, Vec<BallotType>)]) -> Result<()> {
+    let ids: Vec<i64> = stations.iter().map(|(id, _)| *id).collect();
+    lock(conn, &ids).await?;
+    settle_locked(conn, stations).await
+}
+
+/// [`settle`] for a caller that already holds the TPS rows' locks ([`lock`]).
+pub async fn settle_locked(
+    conn: &mut PgConnection,
+    stations: &[(i64, Vec<BallotType>)],
+) -> Result<()> {
     if stations.is_empty() {
         return Ok(());
     }
     let ids: Vec<i64> = stations.iter().map(|(id, _)| *id).collect();
-    lock(conn, &ids).await?;
     let turnout = latest_turnout(conn, &ids).await?;
     let accounts = latest_accounts(conn, &ids).await?;
     let mut cols: [Vec<i32>; 5] = Default::default();
@@ -131,17 +135,24 @@ pub async fn settle(conn: &mut PgConnection, stations: &[(i64, Vec<BallotType>)]
                 .to_owned(),
         );
     }
-    sqlx::query!(
-        "update station_voting_day d
-         set voted_dpt = nullif(u.dpt, -1), voted_dptb = nullif(u.dptb, -1),
-             voted_dpk = nullif(u.dpk, -1), voted_men = nullif(u.men, -1),
-             voted_women = nullif(u.women, -1),
-             reported_at = case when u.dpt < 0 then null else u.reported_at end,
-             balance = u.balance
-         from unnest($1::bigint[], $2::int[], $3::int[], $4::int[], $5::int[], $6::int[],
-                     $7::timestamptz[], $8::text[])
-              as u (station_id, dpt, dptb, dpk, men, women, reported_at, balance)
-         where d.station_id = u.station_id",
+    let provinces = sqlx::query!(
+        r#"with settled as (
+               update station_voting_day d
+               set voted_dpt = nullif(u.dpt, -1), voted_dptb = nullif(u.dptb, -1),
+                   voted_dpk = nullif(u.dpk, -1), voted_men = nullif(u.men, -1),
+                   voted_women = nullif(u.women, -1),
+                   reported_at = case when u.dpt < 0 then null else u.reported_at end,
+                   balance = u.balance
+               from unnest($1::bigint[], $2::int[], $3::int[], $4::int[], $5::int[], $6::int[],
+                           $7::timestamptz[], $8::text[])
+                    as u (station_id, dpt, dptb, dpk, men, women, reported_at, balance)
+               where d.station_id = u.station_id
+               returning d.station_id
+           )
+           select distinct s.election_id, f.province_code
+           from settled x
+           join stations s on s.id = x.station_id
+           join facilities f on f.id = s.facility_id"#,
         &ids,
         &cols[0],
         &cols[1],
@@ -150,14 +161,6 @@ pub async fn settle(conn: &mut PgConnection, stations: &[(i64, Vec<BallotType>)]
         &cols[4],
         &times,
         &balances,
-    )
-    .execute(&mut *conn)
-    .await?;
-    let provinces = sqlx::query!(
-        "select distinct s.election_id, f.province_code
-         from stations s join facilities f on f.id = s.facility_id
-         where s.id = any($1)",
-        &ids
     )
     .fetch_all(&mut *conn)
     .await?;
@@ -178,23 +181,16 @@ pub async fn recount_provinces(
     let mut codes = provinces.to_vec();
     codes.sort_unstable();
     codes.dedup();
+    // Creates the missing rows and locks them all, in code order (see `lock`).
     sqlx::query!(
         "insert into province_voting_day (election_id, province_code)
          select $1, code from unnest($2::text[]) as t (code) order by code
-         on conflict do nothing",
+         on conflict (election_id, province_code) do update
+         set province_code = excluded.province_code",
         election_id,
         &codes
     )
     .execute(&mut *conn)
-    .await?;
-    sqlx::query!(
-        "select province_code from province_voting_day
-         where election_id = $1 and province_code = any($2)
-         order by province_code for update",
-        election_id,
-        &codes
-    )
-    .fetch_all(&mut *conn)
     .await?;
     sqlx::query!(
         "update province_voting_day p

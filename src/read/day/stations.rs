@@ -1,11 +1,12 @@
-//! Every TPS of an election with what voting day needs of it: where it is, its official
-//! counts and the ballot types it has (for the command line's turnout and ballot-account
-//! files, which name TPS by province, facility and number).
+//! A TPS of an election with what voting day needs of it: where it is, its official counts
+//! and the ballot types it has; for the voting-day forms (one TPS) and the command line's
+//! turnout and ballot-account files (every TPS, named by province, facility and number).
 
-use sqlx::PgConnection;
+use sqlx::{PgConnection, PgPool};
 
 use crate::domain::ballots::{self, BallotType, Counts};
-use crate::http::error::Result;
+use crate::http::error::{AppError, Result};
+use crate::read::places::Place;
 use crate::read::summary::Rules;
 
 #[derive(Debug, Clone)]
@@ -27,14 +28,40 @@ pub async fn stations(
     rules: &Rules,
     province: Option<&str>,
 ) -> Result<Vec<DayStation>> {
+    select(conn, rules, province, None).await
+}
+
+/// TPS `number` of the place (404 when it has none), with no more than a voting-day form
+/// needs: three small queries, whatever the TPS holds.
+pub async fn station(pool: &PgPool, p: &Place, number: &str) -> Result<DayStation> {
+    let number: i32 = number.parse().map_err(|_| AppError::NotFound)?;
+    let mut conn = pool.acquire().await?;
+    let rules = Rules::load(&mut conn, p.election.id).await?;
+    select(&mut conn, &rules, None, Some((p.facility_id, number)))
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound)
+}
+
+async fn select(
+    conn: &mut PgConnection,
+    rules: &Rules,
+    province: Option<&str>,
+    tps: Option<(i64, i32)>,
+) -> Result<Vec<DayStation>> {
+    let (facility, number) = tps.unzip();
     let rows = sqlx::query!(
         "select s.id, s.facility_id, f.province_code, f.code, s.tps_number, s.dpt, s.dptb, s.dpk,
                 coalesce(s.location_code, f.kabkota_code) as \"place!\"
          from stations s join facilities f on f.id = s.facility_id
          where s.election_id = $1 and ($2::text is null or f.province_code = $2)
+           and ($3::bigint is null or s.facility_id = $3)
+           and ($4::int is null or s.tps_number = $4)
          order by f.province_code, f.name, s.tps_number",
         rules.election_id,
-        province
+        province,
+        facility,
+        number
     )
     .fetch_all(conn)
     .await?;

@@ -13,14 +13,12 @@ use super::store::{self, Entry, Repeats, Tps};
 use crate::db::audit::Actor;
 use crate::domain::access::Action;
 use crate::domain::ballot_accounts::Account;
-use crate::domain::ballots::Counts;
 use crate::domain::turnout::{Field, Turnout};
 use crate::http::AppState;
 use crate::http::error::Result;
 use crate::http::form::Form;
+use crate::read::day::{self, DayStation};
 use crate::read::scope::AtFacility;
-use crate::read::stations::station;
-use crate::read::summary::StationSummary;
 use crate::stations::refusal::{FormResult, Refusal, Typed};
 use crate::stations::views::typed;
 use crate::stations::{TpsPath, parse_count, tps};
@@ -53,7 +51,7 @@ pub async fn save_turnout(
     Path(tps): Path<TpsPath>,
     Form(form): Form<Fields>,
 ) -> Result<Response> {
-    let (_, s) = station(&state, &at.place, &tps.number).await?;
+    let s = day::station(&state.db, &at.place, &tps.number).await?;
     at.require_to(Action::RecordVotingDay)?;
     let outcome = turnout(&state, &at.user.actor(), &s, &form).await;
     tps::answer(&state, &at, &tps.number, outcome).await
@@ -65,7 +63,7 @@ fn typed_turnout(form: &Fields) -> Typed {
 }
 
 /// The report the form holds, or why it cannot be taken.
-fn read_turnout(s: &StationSummary, form: &Fields) -> Result<Turnout, String> {
+fn read_turnout(s: &DayStation, form: &Fields) -> Result<Turnout, String> {
     let mut v = [0i64; 5];
     for (slot, f) in v.iter_mut().zip(Field::ALL) {
         let raw = form.get(turnout_field(f)).map_or("", String::as_str);
@@ -81,12 +79,7 @@ fn read_turnout(s: &StationSummary, form: &Fields) -> Result<Turnout, String> {
         men,
         women,
     };
-    let official = Counts {
-        dpt: s.dpt,
-        dptb: s.dptb,
-        dpk: s.dpk,
-    };
-    let problems = t.problems(official);
+    let problems = t.problems(s.counts);
     if problems.is_empty() {
         Ok(t)
     } else {
@@ -101,13 +94,13 @@ fn read_turnout(s: &StationSummary, form: &Fields) -> Result<Turnout, String> {
 async fn turnout(
     state: &AppState,
     actor: &Actor,
-    s: &StationSummary,
+    s: &DayStation,
     form: &Fields,
 ) -> FormResult<String> {
     let t = read_turnout(s, form).map_err(|m| Refusal::invalid(m, typed_turnout(form)))?;
     let target = Tps {
         id: s.id,
-        types: s.ballot_types(),
+        types: s.types.clone(),
     };
     let mut tx = state.db.begin().await?;
     store::record_turnout(&mut tx, actor, &[(target, t)], Repeats::Record).await?;
@@ -122,14 +115,14 @@ pub async fn save_accounts(
     Path(tps): Path<TpsPath>,
     Form(form): Form<Fields>,
 ) -> Result<Response> {
-    let (_, s) = station(&state, &at.place, &tps.number).await?;
+    let s = day::station(&state.db, &at.place, &tps.number).await?;
     at.require_to(Action::RecordVotingDay)?;
     let outcome = accounts(&state, &at.user.actor(), &s, &form).await;
     tps::answer(&state, &at, &tps.number, outcome).await
 }
 
-fn typed_accounts(s: &StationSummary, form: &Fields) -> Typed {
-    let fields = s.ballot_types().into_iter().flat_map(|t| {
+fn typed_accounts(s: &DayStation, form: &Fields) -> Typed {
+    let fields = s.types.iter().flat_map(|t| {
         ACCOUNT_FIELDS.map(|(key, label)| {
             (
                 format!("{key}_{}", t.as_str()),
@@ -141,10 +134,9 @@ fn typed_accounts(s: &StationSummary, form: &Fields) -> Typed {
 }
 
 /// The accounts the form holds (a type left empty is not recorded), or why not.
-fn read_accounts(s: &StationSummary, form: &Fields) -> Result<Vec<Entry>, String> {
-    let types = s.ballot_types();
+fn read_accounts(s: &DayStation, form: &Fields) -> Result<Vec<Entry>, String> {
     let mut out = Vec::new();
-    for &t in &types {
+    for &t in &s.types {
         let raw = ACCOUNT_FIELDS.map(|(key, _)| {
             form.get(&format!("{key}_{}", t.as_str()))
                 .map_or("", |v| v.trim())
@@ -169,7 +161,7 @@ fn read_accounts(s: &StationSummary, form: &Fields) -> Result<Vec<Entry>, String
         out.push(Entry {
             tps: Tps {
                 id: s.id,
-                types: types.clone(),
+                types: s.types.clone(),
             },
             ballot_type: t,
             account: Account {
@@ -189,7 +181,7 @@ fn read_accounts(s: &StationSummary, form: &Fields) -> Result<Vec<Entry>, String
 async fn accounts(
     state: &AppState,
     actor: &Actor,
-    s: &StationSummary,
+    s: &DayStation,
     form: &Fields,
 ) -> FormResult<String> {
     let entries =

@@ -45,7 +45,10 @@ pub async fn record_turnout(
 ) -> Result<Recorded> {
     let ids: Vec<i64> = reports.iter().map(|(t, _)| t.id).collect();
     settle::lock(conn, &ids).await?;
-    let latest = settle::latest_turnout(conn, &ids).await?;
+    let latest = match repeats {
+        Repeats::Record => Default::default(),
+        Repeats::Skip => settle::latest_turnout(conn, &ids).await?,
+    };
     let (new, same): (Vec<_>, Vec<_>) = reports.iter().partition(|(t, v)| {
         repeats == Repeats::Record || latest.get(&t.id).is_none_or(|(l, _)| l != v)
     });
@@ -93,7 +96,7 @@ pub async fn record_turnout(
     .await?;
     let touched: Vec<(i64, Vec<BallotType>)> =
         new.iter().map(|(t, _)| (t.id, t.types.clone())).collect();
-    settle::settle(conn, &touched).await?;
+    settle::settle_locked(conn, &touched).await?;
     Ok(Recorded {
         updated: new.len(),
         unchanged: same.len(),
@@ -175,7 +178,7 @@ pub async fn record_accounts(
         .iter()
         .map(|e| (e.tps.id, e.tps.types.clone()))
         .collect();
-    settle::settle(conn, &touched.into_iter().collect::<Vec<_>>()).await?;
+    settle::settle_locked(conn, &touched.into_iter().collect::<Vec<_>>()).await?;
     Ok(Recorded {
         updated: new.len(),
         unchanged: same.len(),
