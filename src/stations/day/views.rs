@@ -45,7 +45,6 @@ pub struct AccountRow {
     pub inputs: Vec<(String, &'static str, String)>,
     /// "seimbang", "tidak seimbang", or empty while the type has no account.
     pub state: &'static str,
-    pub who: String,
 }
 
 pub struct AccountLine {
@@ -75,6 +74,8 @@ pub struct DaySection {
     pub balanced: bool,
     pub unbalanced: bool,
     pub problems: Vec<String>,
+    /// Who recorded the latest account, and when (empty before any).
+    pub last_account: String,
     pub account_history: Vec<AccountLine>,
 }
 
@@ -142,9 +143,6 @@ fn account_rows(
                     Some(a) if ballot_accounts::type_balanced(t, &types, &a, turnout) => "seimbang",
                     Some(_) => "tidak seimbang",
                 },
-                who: rec
-                    .map(|r| format!("{}, {}", r.actor, format::datetime(r.recorded_at)))
-                    .unwrap_or_default(),
             }
         })
         .collect()
@@ -195,6 +193,10 @@ pub async fn section(
         balanced: check.balance == Balance::Balanced,
         unbalanced: check.balance == Balance::Unbalanced,
         problems: check.problems,
+        last_account: records
+            .first()
+            .map(|r| format!("{} oleh {}", format::datetime(r.recorded_at), r.actor))
+            .unwrap_or_default(),
         account_history: records.iter().map(account_line).collect(),
     })
 }
