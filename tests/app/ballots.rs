@@ -3,21 +3,12 @@
 //! level (Pasal 348(4)), and the command-line twins (`allocate`, `dapils import`,
 //! `export ballots`). Every expected figure is computed by hand in the comments.
 
-use std::process::{Command, Output};
+use std::process::Output;
 
 use loksus::domain::access::Role;
 use reqwest::StatusCode;
 
-use crate::helpers::{TestApp, database_url, row_cells};
-
-fn loksus(app: &TestApp, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_loksus"))
-        .args(args)
-        .env("DATABASE_URL", database_url(app))
-        .env("RUST_LOG", "warn")
-        .output()
-        .unwrap()
-}
+use crate::helpers::{TestApp, loksus, row_cells};
 
 fn stdout(out: &Output) -> String {
     assert!(

@@ -1,22 +1,13 @@
 //! Elections administration: `loksus election add|edit|list|contests|delete` and the admin
 //! page `/admin/pemilihan`, with the same rules and one write path.
 
-use std::process::{Command, Output};
+use std::process::Output;
 
 use loksus::domain::access::Role;
 use loksus::rolls::import::{Mode, Options};
 use reqwest::StatusCode;
 
-use crate::helpers::{TestApp, csrf_in, database_url, import_roll, roll_file, row_cells};
-
-fn loksus(app: &TestApp, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_loksus"))
-        .args(args)
-        .env("DATABASE_URL", database_url(app))
-        .env("RUST_LOG", "warn")
-        .output()
-        .unwrap()
-}
+use crate::helpers::{TestApp, csrf_in, import_roll, loksus, roll_file, row_cells};
 
 fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()

@@ -446,3 +446,13 @@ pub fn roll_file(header: &str, rows: &[&str]) -> String {
     s.push('\n');
     s
 }
+
+/// Runs the `loksus` binary against the test database, quietly; its output.
+pub fn loksus(app: &TestApp, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_loksus"))
+        .args(args)
+        .env("DATABASE_URL", database_url(app))
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap()
+}

@@ -1,18 +1,7 @@
 //! `loksus export roll`: the operator's view of a roll, one row per inmate, in the issue's
 //! column order, each value worked out by hand from the rules.
 
-use std::process::{Command, Output};
-
-use crate::helpers::{TestApp, database_url, roll_file};
-
-fn loksus(app: &TestApp, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_loksus"))
-        .args(args)
-        .env("DATABASE_URL", database_url(app))
-        .env("RUST_LOG", "warn")
-        .output()
-        .unwrap()
-}
+use crate::helpers::{TestApp, loksus, roll_file};
 
 #[tokio::test]
 async fn export_roll_says_for_each_inmate_what_the_rules_decide() {

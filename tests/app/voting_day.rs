@@ -4,7 +4,7 @@
 //! demo election's voting day is 14 February 2024; each test sets "today" through the
 //! configuration. Every expected figure is computed by hand in the comments.
 
-use std::process::{Command, Output};
+use std::process::Output;
 
 use loksus::Config;
 use loksus::domain::access::Role;
@@ -12,7 +12,7 @@ use reqwest::StatusCode;
 use time::Date;
 use time::macros::date;
 
-use crate::helpers::{Browser, TestApp, database_url, row_cells};
+use crate::helpers::{Browser, TestApp, loksus, row_cells};
 
 const VOTING_DAY: Date = date!(2024 - 02 - 14);
 const LLG: &str = "/fasilitas/lapas-lubuklinggau";
@@ -23,15 +23,6 @@ async fn on(today: Date) -> TestApp {
         ..Config::default()
     })
     .await
-}
-
-fn loksus(app: &TestApp, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_loksus"))
-        .args(args)
-        .env("DATABASE_URL", database_url(app))
-        .env("RUST_LOG", "warn")
-        .output()
-        .unwrap()
 }
 
 fn text(bytes: &[u8]) -> String {
