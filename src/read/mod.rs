@@ -1,7 +1,8 @@
 //! Read models the features share, below them: which election a page is about, the place
 //! (facility or province) a user may see, the TPS summaries, the pre-aggregated figures, the
 //! voting day's figures (turnout, ballot accounting, open incidents), the check of typed
-//! region codes against the Kemendagri reference, and the ASN neutrality briefings.
+//! region codes against the Kemendagri reference, the ASN neutrality briefings, and what is
+//! left to do in a place (the home page's tasks).
 
 pub mod day;
 pub mod elections;
@@ -12,3 +13,4 @@ pub mod regions;
 pub mod scope;
 pub mod stations;
 pub mod summary;
+pub mod tasks;

@@ -15,7 +15,7 @@ pub struct Deadline {
     pub open: Vec<String>,
 }
 
-fn days_text(date: Date, today: Date) -> (String, bool) {
+pub(super) fn days_text(date: Date, today: Date) -> (String, bool) {
     let d = (date - today).whole_days();
     match d {
         0 => ("hari ini".to_owned(), false),

@@ -1,5 +1,6 @@
-//! The dashboard (`/`): national for national users, their province or facility otherwise,
-//! with the countdown to the deadlines.
+//! The home page and dashboard (`/`): what the user must do now ([`super::home`]), then the
+//! figures, national for national users, their province or facility otherwise, with the
+//! countdown to the deadlines.
 
 use axum::extract::{Query, State};
 use axum::response::Html;
@@ -9,6 +10,7 @@ use askama::Template;
 use super::countdown::{Dates, countdown};
 use super::day::{self, Level};
 use super::figures_table::by_province;
+use super::home;
 use super::queries::dashboard_data;
 use super::views::{self, DashboardPage};
 use crate::domain::figures::Figures;
@@ -51,6 +53,10 @@ pub async fn dashboard(
             .map(|(p, _)| p),
         None => None,
     };
+    let home = match (&election, &dates) {
+        (Some(e), Some(d)) => Some(home::home(&state, &user, e, d, today).await?),
+        _ => None,
+    };
     let charts = views::dashboard_charts(&provinces);
     let rows = provinces
         .into_iter()
@@ -65,6 +71,7 @@ pub async fn dashboard(
         charts,
         deadlines,
         day,
+        home,
         q,
     };
     Ok(Html(page.render()?))

@@ -6,6 +6,8 @@
 //! Figures come from `facility_figures` (`read::figures`), rebuilt exactly for whatever
 //! changed before each read, so a dashboard is a handful of queries whatever the data's size.
 //!
+//! `/` is the home page: the user's tasks ([`home`], lines in [`tasks`]) above the dashboard.
+//!
 //! Handlers: [`dashboard`], [`places`] (province and facility pages), [`downloads`]; their
 //! SQL in [`queries`], their templates and formatting in [`views`], [`countdown`] and
 //! [`figures_table`].
@@ -16,9 +18,11 @@ mod day;
 mod downloads;
 pub mod export;
 mod figures_table;
+mod home;
 mod places;
 mod queries;
 pub mod table;
+mod tasks;
 mod views;
 
 use axum::Router;

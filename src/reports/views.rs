@@ -5,6 +5,7 @@ use askama::Template;
 
 use super::countdown::Deadline;
 use super::day::DayPanel;
+use super::home::Home;
 use super::queries::CountChange;
 use crate::domain::allocation;
 use crate::domain::figures::{Figures, FiguresView};
@@ -71,6 +72,8 @@ pub struct DashboardPage {
     pub deadlines: Vec<Deadline>,
     /// The voting day's panel, from voting day on.
     pub day: Option<DayPanel>,
+    /// What the user must do now (when there is an election).
+    pub home: Option<Home>,
     pub q: String,
 }
 

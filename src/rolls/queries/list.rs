@@ -175,7 +175,8 @@ pub struct DisdukcapilRow {
 }
 
 /// The active voters without a valid NIK, with a NIK to verify or without a KTP-el, who are
-/// 17 or (ever) married by voting day: children are not listed.
+/// 17 or (ever) married by voting day: children are not listed (the SQL function
+/// `needs_disdukcapil`, which the home page's task counts too).
 pub async fn disdukcapil(pool: &PgPool, place: &Place) -> sqlx::Result<Vec<DisdukcapilRow>> {
     sqlx::query_as!(
         DisdukcapilRow,
@@ -183,9 +184,8 @@ pub async fn disdukcapil(pool: &PgPool, place: &Place) -> sqlx::Result<Vec<Disdu
                   nik_problem as "nik_problem: NikProblem", ktp_el, list as "list: VoterList",
                   birth_date as "birth_date!", birth_place, registration_no
            from voters_with_reasons
-           where facility_id = $1 and election_id = $2 and status = 'active'
-             and (nik_flag is not null or ktp_el is false)
-             and not 'under_age' = any(reasons)
+           where facility_id = $1 and election_id = $2
+             and needs_disdukcapil(status, nik_flag, ktp_el, reasons)
            order by name"#,
         place.facility_id,
         place.election.id

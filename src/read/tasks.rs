@@ -1,0 +1,181 @@
+//! What is left to do in a place, counted for the home page (`/`) with the definitions the
+//! pages it links to use: `needs_disdukcapil` (the Disdukcapil list), `needs_form` of the
+//! view `voters_with_reasons` (the pindah-memilih worklist), the roll filters' conditions,
+//! and `kpu_list_pairs` (the reconciliation page). One set-based query each; TPS readiness
+//! and ballots come from `read::summary`, facility totals from `read::figures`.
+
+use sqlx::PgPool;
+use time::OffsetDateTime;
+
+use crate::http::error::Result;
+
+/// A facility's roll for one election: its size by list, and what is left to do on it.
+pub struct RollStatus {
+    pub code: String,
+    pub name: String,
+    /// The last `roll.import` written, and the last change of any voter (import or form).
+    pub last_import: Option<OffsetDateTime>,
+    pub last_change: Option<OffsetDateTime>,
+    pub active: i64,
+    pub eligible: i64,
+    pub dpt: i64,
+    pub dptb: i64,
+    pub dpk: i64,
+    /// Rows of the Disdukcapil list (no or broken NIK, NIK to verify, no KTP-el).
+    pub disdukcapil: i64,
+    /// Rows of the pindah-memilih worklist still needing a form: on the DPTb, on no list.
+    pub dptb_without_form: i64,
+    pub arrivals_without_form: i64,
+    /// The roll filter `dpk_tanpa_ktp_el`.
+    pub dpk_without_ktp: i64,
+    /// The roll filter `bebas`: released on or before voting day.
+    pub released: i64,
+}
+
+pub async fn roll_status(pool: &PgPool, election_id: i64, facility_id: i64) -> Result<RollStatus> {
+    Ok(sqlx::query_as!(
+        RollStatus,
+        r#"select f.code, f.name,
+                  (select max(a.at) from audit_log a
+                   where a.facility_id = f.id and a.action = 'roll.import'
+                     and a.object_id = $1::bigint::text || ':' || f.id::text) as last_import,
+                  r.last_change, r.active as "active!", r.eligible as "eligible!",
+                  r.dpt as "dpt!", r.dptb as "dptb!", r.dpk as "dpk!",
+                  r.disdukcapil as "disdukcapil!", r.dptb_without_form as "dptb_without_form!",
+                  r.arrivals_without_form as "arrivals_without_form!",
+                  r.dpk_without_ktp as "dpk_without_ktp!", r.released as "released!"
+           from facilities f
+           cross join lateral (
+               select max(v.updated_at) as last_change,
+                      count(*) filter (where v.status = 'active') as active,
+                      count(*) filter (where v.status = 'active' and cardinality(v.reasons) = 0)
+                          as eligible,
+                      count(*) filter (where v.status = 'active' and v.list = 'dpt') as dpt,
+                      count(*) filter (where v.status = 'active' and v.list = 'dptb') as dptb,
+                      count(*) filter (where v.status = 'active' and v.list = 'dpk') as dpk,
+                      count(*) filter (where needs_disdukcapil(v.status, v.nik_flag, v.ktp_el,
+                                                               v.reasons)) as disdukcapil,
+                      count(*) filter (where v.needs_form and v.list = 'dptb')
+                          as dptb_without_form,
+                      count(*) filter (where v.needs_form and v.list is null)
+                          as arrivals_without_form,
+                      count(*) filter (where v.status = 'active' and v.list = 'dpk'
+                                       and v.ktp_el is false) as dpk_without_ktp,
+                      count(*) filter (where v.status = 'active' and 'released' = any(v.reasons))
+                          as released
+               from voters_with_reasons v
+               where v.facility_id = f.id and v.election_id = $1
+           ) r
+           where f.id = $2"#,
+        election_id,
+        facility_id
+    )
+    .fetch_one(pool)
+    .await?)
+}
+
+/// When a facility's roll last changed (`None`: no roll), for the facilities of a province.
+pub struct RollAge {
+    pub code: String,
+    pub last_change: Option<OffsetDateTime>,
+}
+
+/// Every facility of `province` with the last change of its roll (a voter written, or an
+/// import that changed nothing).
+pub async fn roll_ages(pool: &PgPool, election_id: i64, province: &str) -> Result<Vec<RollAge>> {
+    Ok(sqlx::query_as!(
+        RollAge,
+        r#"select f.code,
+                  greatest((select max(v.updated_at) from voters v
+                            where v.facility_id = f.id and v.election_id = $1),
+                           (select max(a.at) from audit_log a
+                            where a.facility_id = f.id and a.action = 'roll.import'
+                              and a.object_id = $1::bigint::text || ':' || f.id::text))
+                      as last_change
+           from facilities f
+           where f.province_code = $2
+           order by f.name"#,
+        election_id,
+        province
+    )
+    .fetch_all(pool)
+    .await?)
+}
+
+/// A facility with incidents not closed.
+pub struct OpenIncidents {
+    pub province_code: String,
+    pub code: String,
+    pub name: String,
+    pub open: i64,
+}
+
+pub async fn open_incidents(
+    pool: &PgPool,
+    election_id: i64,
+    province: Option<&str>,
+) -> Result<Vec<OpenIncidents>> {
+    Ok(sqlx::query_as!(
+        OpenIncidents,
+        r#"select f.province_code, f.code, f.name, count(*) as "open!"
+           from incidents i join facilities f on f.id = i.facility_id
+           where i.election_id = $1 and i.status <> 'closed'
+             and ($2::text is null or f.province_code = $2)
+           group by f.id
+           order by f.province_code, f.name"#,
+        election_id,
+        province
+    )
+    .fetch_all(pool)
+    .await?)
+}
+
+/// A facility's reconciliation with KPU's list: the groups that need action (see
+/// `reconcile::matching::Group`); `listed` is false when no KPU list is stored.
+pub struct Reconciliation {
+    pub province_code: String,
+    pub code: String,
+    pub name: String,
+    pub listed: bool,
+    pub kpu_only: i64,
+    pub roll_only: i64,
+    pub tps_differs: i64,
+    pub name_differs: i64,
+}
+
+impl Reconciliation {
+    pub fn differences(&self) -> i64 {
+        self.kpu_only + self.roll_only + self.tps_differs + self.name_differs
+    }
+}
+
+/// Every facility in scope (the province, or all) with its reconciliation counts.
+pub async fn reconciliations(
+    pool: &PgPool,
+    election_id: i64,
+    province: Option<&str>,
+) -> Result<Vec<Reconciliation>> {
+    Ok(sqlx::query_as!(
+        Reconciliation,
+        r#"select f.province_code, f.code, f.name, l.id is not null as "listed!",
+                  coalesce(c.kpu_only, 0) as "kpu_only!", coalesce(c.roll_only, 0) as "roll_only!",
+                  coalesce(c.tps_differs, 0) as "tps_differs!",
+                  coalesce(c.name_differs, 0) as "name_differs!"
+           from facilities f
+           left join kpu_lists l on l.facility_id = f.id and l.election_id = $1
+           left join lateral (
+               select count(*) filter (where p.kpu_only) as kpu_only,
+                      count(*) filter (where p.roll_only) as roll_only,
+                      count(*) filter (where p.tps_differs) as tps_differs,
+                      count(*) filter (where p.name_differs) as name_differs
+               from kpu_list_pairs($1, f.id, l.id) p
+               where l.id is not null
+           ) c on true
+           where ($2::text is null or f.province_code = $2)
+           order by f.province_code, f.name"#,
+        election_id,
+        province
+    )
+    .fetch_all(pool)
+    .await?)
+}
