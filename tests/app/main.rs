@@ -15,6 +15,7 @@ mod demo;
 mod elections;
 mod faults;
 mod forms;
+mod home;
 mod incidents;
 mod niks;
 mod pages;
