@@ -1,5 +1,6 @@
-//! The browser journeys (`tests/browser/journeys.mjs`) against the real server on a fresh
-//! database, in Debian's Chromium. Screenshots go to `target/browser-screenshots/`.
+//! The browser journeys (`tests/browser/journeys.mjs`, and the home pages per role in
+//! `tests/browser/home.mjs`) against the real server on a fresh database, in Debian's
+//! Chromium. Screenshots go to `target/browser-screenshots/`.
 //!
 //! They need Chromium, Node.js and `npm ci` in `tests/browser` (`.ci/run` installs all three
 //! and sets `LOKSUS_REQUIRE_BROWSER=1`, which turns a missing piece into a failure). Without
@@ -100,6 +101,73 @@ async fn journeys_work_in_a_real_browser() {
             .env("SCREENSHOTS", &out)
             .env("DOWNLOADS", work.path().join("unduhan"))
             .env("ROLL_FILE", &roll)
+            .env("ACCOUNTS", serde_json::Value::Object(accounts).to_string())
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&result.stdout);
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    println!("{stdout}");
+    assert!(result.status.success(), "{stdout}\n{stderr}");
+}
+
+/// `tests/browser/home.mjs`: the home page of a registrar, a kanwil and a KPU liaison on the
+/// simulation demo, in Chromium. Screenshots go to `target/browser-screenshots/home-*.png`.
+#[tokio::test]
+async fn home_pages_work_in_a_real_browser() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let chromium =
+        PathBuf::from(std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned()));
+    if let Some(missing) = missing_piece(&root, &chromium) {
+        assert!(
+            std::env::var_os("LOKSUS_REQUIRE_BROWSER").is_none(),
+            "browser journeys required but {missing}"
+        );
+        eprintln!("home page journeys skipped: {missing}");
+        return;
+    }
+    let app = TestApp::spawn_with_simulation().await;
+    let mut accounts = serde_json::Map::new();
+    for (key, role, province, facility) in [
+        (
+            "registrar",
+            Role::Registrar,
+            None,
+            Some("lapas-lubuklinggau"),
+        ),
+        ("kanwil", Role::Kanwil, Some("16"), None),
+        ("kpu", Role::Kpu, Some("16"), None),
+    ] {
+        let username = format!("beranda-{key}");
+        users::store::create(
+            &app.db.pool,
+            NewUser {
+                username: username.clone(),
+                role,
+                province_code: province.map(str::to_owned),
+                facility_code: facility.map(str::to_owned),
+                password: PASSWORD.to_owned(),
+            },
+            &Actor::command_line(),
+        )
+        .await
+        .unwrap();
+        accounts.insert(
+            key.into(),
+            serde_json::json!({ "username": username, "password": PASSWORD }),
+        );
+    }
+    let out = root.join("target/browser-screenshots");
+    let base = app.base.clone();
+    let result = tokio::task::spawn_blocking(move || {
+        Command::new("node")
+            .arg("home.mjs")
+            .current_dir(root.join("tests/browser"))
+            .env("LOKSUS_BASE", base)
+            .env("CHROMIUM", chromium)
+            .env("SCREENSHOTS", &out)
             .env("ACCOUNTS", serde_json::Value::Object(accounts).to_string())
             .output()
             .unwrap()
