@@ -111,3 +111,103 @@ async fn journeys_work_in_a_real_browser() {
     println!("{stdout}");
     assert!(result.status.success(), "{stdout}\n{stderr}");
 }
+
+/// Tables that fit (`tests/browser/fit.mjs`): each role's main pages at 1366×900 and 390×844,
+/// on the whole demo (full rolls), never scroll the page sideways; a wide table scrolls in its
+/// own focusable box with its first column in view. Screenshots `fit-*.png`.
+#[tokio::test]
+async fn pages_fit_a_laptop_and_a_phone() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let chromium =
+        PathBuf::from(std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned()));
+    if let Some(missing) = missing_piece(&root, &chromium) {
+        assert!(
+            std::env::var_os("LOKSUS_REQUIRE_BROWSER").is_none(),
+            "fit checks required but {missing}"
+        );
+        eprintln!("fit checks skipped: {missing}");
+        return;
+    }
+    let app = TestApp::spawn_with_simulation().await;
+    let mut accounts = serde_json::Map::new();
+    // (name, role, province scope, facility scope, the province and facility it visits, extra pages)
+    for (key, role, province, facility, visits, extra) in [
+        (
+            "registrar",
+            Role::Registrar,
+            None,
+            Some("lapas-lubuklinggau"),
+            ("16", "lapas-lubuklinggau"),
+            serde_json::json!([["disdukcapil", "/fasilitas/lapas-lubuklinggau/disdukcapil"]]),
+        ),
+        (
+            "kanwil",
+            Role::Kanwil,
+            Some("31"),
+            None,
+            ("31", "lapas-cipinang"),
+            serde_json::json!([["angka-resmi", "/provinsi/31/tps"]]),
+        ),
+        (
+            "kpu",
+            Role::Kpu,
+            Some("16"),
+            None,
+            ("16", "lapas-palembang"),
+            serde_json::json!([]),
+        ),
+        (
+            "admin",
+            Role::Admin,
+            None,
+            None,
+            ("16", "rutan-palembang"),
+            serde_json::json!([
+                ["pemilihan", "/admin/pemilihan"],
+                ["pengguna", "/admin/pengguna"],
+                ["audit", "/audit"]
+            ]),
+        ),
+    ] {
+        let username = format!("pas-{key}");
+        users::store::create(
+            &app.db.pool,
+            NewUser {
+                username: username.clone(),
+                role,
+                province_code: province.map(str::to_owned),
+                facility_code: facility.map(str::to_owned),
+                password: PASSWORD.to_owned(),
+            },
+            &Actor::command_line(),
+        )
+        .await
+        .unwrap();
+        accounts.insert(
+            key.into(),
+            serde_json::json!({
+                "username": username, "password": PASSWORD,
+                "province": visits.0, "facility": visits.1, "extra": extra,
+            }),
+        );
+    }
+    let out = root.join("target/browser-screenshots");
+    let base = app.base.clone();
+    let result = tokio::task::spawn_blocking(move || {
+        Command::new("node")
+            .arg("fit.mjs")
+            .current_dir(root.join("tests/browser"))
+            .env("LOKSUS_BASE", base)
+            .env("CHROMIUM", chromium)
+            .env("SCREENSHOTS", &out)
+            .env("ACCOUNTS", serde_json::Value::Object(accounts).to_string())
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&result.stdout);
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    println!("{stdout}");
+    assert!(result.status.success(), "{stdout}\n{stderr}");
+}
