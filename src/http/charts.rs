@@ -38,7 +38,7 @@ pub const ROW_HEIGHT: f64 = 22.0;
 fn tenth(v: f64) -> f64 {
     (v * 10.0).round() / 10.0
 }
-const LABEL_WIDTH: f64 = 230.0;
+const LABEL_WIDTH: f64 = 270.0;
 const BAR_WIDTH: f64 = 420.0;
 const VALUE_WIDTH: f64 = 150.0;
 

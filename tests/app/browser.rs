@@ -1,6 +1,7 @@
-//! The browser journeys (`tests/browser/journeys.mjs`, and the home pages per role in
-//! `tests/browser/home.mjs`) against the real server on a fresh database, in Debian's
-//! Chromium. Screenshots go to `target/browser-screenshots/`.
+//! The browser journeys (`tests/browser/journeys.mjs`, the home pages per role in
+//! `tests/browser/home.mjs`, the tables that fit in `tests/browser/fit.mjs`) against the real
+//! server on a fresh database, in Debian's Chromium. Screenshots go to
+//! `target/browser-screenshots/` (each script its own file names).
 //!
 //! They need Chromium, Node.js and `npm ci` in `tests/browser` (`.ci/run` installs all three
 //! and sets `LOKSUS_REQUIRE_BROWSER=1`, which turns a missing piece into a failure). Without
@@ -33,52 +34,127 @@ fn missing_piece(root: &Path, chromium: &Path) -> Option<String> {
     None
 }
 
-#[tokio::test]
-async fn journeys_work_in_a_real_browser() {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+/// Chromium's path, or `None` (with the reason printed) when a piece is missing on a machine
+/// that does not require the browser.
+fn browser(root: &Path, what: &str) -> Option<PathBuf> {
     let chromium =
         PathBuf::from(std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned()));
-    if let Some(missing) = missing_piece(&root, &chromium) {
+    if let Some(missing) = missing_piece(root, &chromium) {
         assert!(
             std::env::var_os("LOKSUS_REQUIRE_BROWSER").is_none(),
-            "browser journeys required but {missing}"
+            "{what} required but {missing}"
         );
-        eprintln!("browser journeys skipped: {missing}");
-        return;
+        eprintln!("{what} skipped: {missing}");
+        return None;
     }
-    let app = TestApp::spawn_with_demo().await;
-    let mut accounts = serde_json::Map::new();
-    for (key, role, province, facility) in [
-        (
-            "registrar",
-            Role::Registrar,
-            None,
-            Some("lapas-lubuklinggau"),
-        ),
-        ("kanwil", Role::Kanwil, Some("16"), None),
-        ("kpu", Role::Kpu, Some("31"), None),
-    ] {
-        let username = format!("jelajah-{key}");
+    Some(chromium)
+}
+
+/// One account of a journey: its key in ACCOUNTS, role, scope, and what else the script
+/// needs to know about it (merged into its JSON entry).
+struct Account {
+    key: &'static str,
+    role: Role,
+    province: Option<&'static str>,
+    facility: Option<&'static str>,
+    extra: serde_json::Value,
+}
+
+impl Account {
+    fn new(
+        key: &'static str,
+        role: Role,
+        province: Option<&'static str>,
+        facility: Option<&'static str>,
+    ) -> Self {
+        Account {
+            key,
+            role,
+            province,
+            facility,
+            extra: serde_json::json!({}),
+        }
+    }
+}
+
+/// Creates the accounts (usernames `{prefix}-{key}`) and returns ACCOUNTS' JSON.
+async fn create_accounts(app: &TestApp, prefix: &str, accounts: Vec<Account>) -> String {
+    let mut json = serde_json::Map::new();
+    for a in accounts {
+        let username = format!("{prefix}-{}", a.key);
         users::store::create(
             &app.db.pool,
             NewUser {
                 username: username.clone(),
-                role,
-                province_code: province.map(str::to_owned),
-                facility_code: facility.map(str::to_owned),
+                role: a.role,
+                province_code: a.province.map(str::to_owned),
+                facility_code: a.facility.map(str::to_owned),
                 password: PASSWORD.to_owned(),
             },
             &Actor::command_line(),
         )
         .await
         .unwrap();
-        accounts.insert(
-            key.into(),
-            serde_json::json!({ "username": username, "password": PASSWORD }),
-        );
+        let mut entry = serde_json::json!({ "username": username, "password": PASSWORD });
+        if let serde_json::Value::Object(extra) = a.extra {
+            entry.as_object_mut().unwrap().extend(extra);
+        }
+        json.insert(a.key.into(), entry);
     }
+    serde_json::Value::Object(json).to_string()
+}
+
+/// Runs `tests/browser/{script}` against `app` and fails with its output unless it exits 0.
+async fn run_script(
+    app: &TestApp,
+    root: PathBuf,
+    chromium: PathBuf,
+    script: &'static str,
+    env: Vec<(&'static str, String)>,
+) {
     let out = root.join("target/browser-screenshots");
-    let _ = std::fs::remove_dir_all(&out);
+    let base = app.base.clone();
+    let result = tokio::task::spawn_blocking(move || {
+        Command::new("node")
+            .arg(script)
+            .current_dir(root.join("tests/browser"))
+            .env("LOKSUS_BASE", base)
+            .env("CHROMIUM", chromium)
+            .env("SCREENSHOTS", &out)
+            .envs(env)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&result.stdout);
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    println!("{stdout}");
+    assert!(result.status.success(), "{stdout}\n{stderr}");
+}
+
+#[tokio::test]
+async fn journeys_work_in_a_real_browser() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let Some(chromium) = browser(&root, "browser journeys") else {
+        return;
+    };
+    let app = TestApp::spawn_with_demo().await;
+    let accounts = create_accounts(
+        &app,
+        "jelajah",
+        vec![
+            Account::new(
+                "registrar",
+                Role::Registrar,
+                None,
+                Some("lapas-lubuklinggau"),
+            ),
+            Account::new("kanwil", Role::Kanwil, Some("16"), None),
+            Account::new("kpu", Role::Kpu, Some("31"), None),
+        ],
+    )
+    .await;
     let work = tempfile::tempdir().unwrap();
     let roll = work.path().join("daftar.csv");
     std::fs::write(
@@ -91,26 +167,15 @@ async fn journeys_work_in_a_real_browser() {
          1674011508900004;Tanggal Salah;31-02-1990;L;NAPI;KAWIN;16.74.01;DPT\n",
     )
     .unwrap();
-    let base = app.base.clone();
-    let result = tokio::task::spawn_blocking(move || {
-        Command::new("node")
-            .arg("journeys.mjs")
-            .current_dir(root.join("tests/browser"))
-            .env("LOKSUS_BASE", base)
-            .env("CHROMIUM", chromium)
-            .env("SCREENSHOTS", &out)
-            .env("DOWNLOADS", work.path().join("unduhan"))
-            .env("ROLL_FILE", &roll)
-            .env("ACCOUNTS", serde_json::Value::Object(accounts).to_string())
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
-    let stdout = String::from_utf8_lossy(&result.stdout);
-    let stderr = String::from_utf8_lossy(&result.stderr);
-    println!("{stdout}");
-    assert!(result.status.success(), "{stdout}\n{stderr}");
+    let env = vec![
+        ("ACCOUNTS", accounts),
+        ("ROLL_FILE", roll.display().to_string()),
+        (
+            "DOWNLOADS",
+            work.path().join("unduhan").display().to_string(),
+        ),
+    ];
+    run_script(&app, root, chromium, "journeys.mjs", env).await;
 }
 
 /// `tests/browser/home.mjs`: the home page of a registrar, a kanwil and a KPU liaison on the
@@ -118,64 +183,100 @@ async fn journeys_work_in_a_real_browser() {
 #[tokio::test]
 async fn home_pages_work_in_a_real_browser() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let chromium =
-        PathBuf::from(std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned()));
-    if let Some(missing) = missing_piece(&root, &chromium) {
-        assert!(
-            std::env::var_os("LOKSUS_REQUIRE_BROWSER").is_none(),
-            "browser journeys required but {missing}"
-        );
-        eprintln!("home page journeys skipped: {missing}");
+    let Some(chromium) = browser(&root, "home page journeys") else {
         return;
-    }
+    };
     let app = TestApp::spawn_with_simulation().await;
-    let mut accounts = serde_json::Map::new();
-    for (key, role, province, facility) in [
-        (
-            "registrar",
-            Role::Registrar,
-            None,
-            Some("lapas-lubuklinggau"),
-        ),
-        ("kanwil", Role::Kanwil, Some("16"), None),
-        ("kpu", Role::Kpu, Some("16"), None),
-    ] {
-        let username = format!("beranda-{key}");
-        users::store::create(
-            &app.db.pool,
-            NewUser {
-                username: username.clone(),
-                role,
-                province_code: province.map(str::to_owned),
-                facility_code: facility.map(str::to_owned),
-                password: PASSWORD.to_owned(),
+    let accounts = create_accounts(
+        &app,
+        "beranda",
+        vec![
+            Account::new(
+                "registrar",
+                Role::Registrar,
+                None,
+                Some("lapas-lubuklinggau"),
+            ),
+            Account::new("kanwil", Role::Kanwil, Some("16"), None),
+            Account::new("kpu", Role::Kpu, Some("16"), None),
+        ],
+    )
+    .await;
+    run_script(
+        &app,
+        root,
+        chromium,
+        "home.mjs",
+        vec![("ACCOUNTS", accounts)],
+    )
+    .await;
+}
+
+/// Tables that fit (`tests/browser/fit.mjs`): each role's main pages at 1366×900 and 390×844,
+/// on the whole demo (full rolls), never scroll the page sideways; a wide table scrolls in its
+/// own focusable box with its first column in view. Screenshots `fit-*.png`.
+#[tokio::test]
+async fn pages_fit_a_laptop_and_a_phone() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let Some(chromium) = browser(&root, "fit checks") else {
+        return;
+    };
+    let app = TestApp::spawn_with_simulation().await;
+    // Each account with the province and facility it visits, and its extra pages.
+    let visits = |province: &str, facility: &str, extra: serde_json::Value| serde_json::json!({ "province": province, "facility": facility, "extra": extra });
+    let accounts = create_accounts(
+        &app,
+        "pas",
+        vec![
+            Account {
+                extra: visits(
+                    "16",
+                    "lapas-lubuklinggau",
+                    serde_json::json!([[
+                        "disdukcapil",
+                        "/fasilitas/lapas-lubuklinggau/disdukcapil"
+                    ]]),
+                ),
+                ..Account::new(
+                    "registrar",
+                    Role::Registrar,
+                    None,
+                    Some("lapas-lubuklinggau"),
+                )
             },
-            &Actor::command_line(),
-        )
-        .await
-        .unwrap();
-        accounts.insert(
-            key.into(),
-            serde_json::json!({ "username": username, "password": PASSWORD }),
-        );
-    }
-    let out = root.join("target/browser-screenshots");
-    let base = app.base.clone();
-    let result = tokio::task::spawn_blocking(move || {
-        Command::new("node")
-            .arg("home.mjs")
-            .current_dir(root.join("tests/browser"))
-            .env("LOKSUS_BASE", base)
-            .env("CHROMIUM", chromium)
-            .env("SCREENSHOTS", &out)
-            .env("ACCOUNTS", serde_json::Value::Object(accounts).to_string())
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
-    let stdout = String::from_utf8_lossy(&result.stdout);
-    let stderr = String::from_utf8_lossy(&result.stderr);
-    println!("{stdout}");
-    assert!(result.status.success(), "{stdout}\n{stderr}");
+            Account {
+                extra: visits(
+                    "31",
+                    "lapas-cipinang",
+                    serde_json::json!([["angka-resmi", "/provinsi/31/tps"]]),
+                ),
+                ..Account::new("kanwil", Role::Kanwil, Some("31"), None)
+            },
+            Account {
+                extra: visits("16", "lapas-palembang", serde_json::json!([])),
+                ..Account::new("kpu", Role::Kpu, Some("16"), None)
+            },
+            Account {
+                extra: visits(
+                    "16",
+                    "rutan-palembang",
+                    serde_json::json!([
+                        ["pemilihan", "/admin/pemilihan"],
+                        ["pengguna", "/admin/pengguna"],
+                        ["audit", "/audit"]
+                    ]),
+                ),
+                ..Account::new("admin", Role::Admin, None, None)
+            },
+        ],
+    )
+    .await;
+    run_script(
+        &app,
+        root,
+        chromium,
+        "fit.mjs",
+        vec![("ACCOUNTS", accounts)],
+    )
+    .await;
 }
