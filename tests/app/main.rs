@@ -26,6 +26,7 @@ mod roll_export;
 mod roll_walk;
 mod rolls;
 mod security;
+mod session_cache;
 mod simulation;
 mod stations;
 mod voting_day;
