@@ -177,7 +177,11 @@ impl FromRequestParts<AppState> for CurrentUser {
 
 /// The row of user `id` with its scope's name: cached, else read (and kept).
 async fn user_row(parts: &Parts, state: &AppState, id: i64) -> Result<Option<UserRow>> {
-    let caches = parts.extensions.get::<Caches>().cloned().unwrap_or_default();
+    let caches = parts
+        .extensions
+        .get::<Caches>()
+        .cloned()
+        .unwrap_or_default();
     if let Some(row) = caches.user(id) {
         return Ok(Some(row));
     }

@@ -17,6 +17,7 @@ mod faults;
 mod forms;
 mod incidents;
 mod niks;
+mod page_cache;
 mod pages;
 mod platform;
 mod props;

@@ -130,7 +130,10 @@ async fn session_ends_within_a_second(server: &Server, cookie: &str, since: Inst
 }
 
 /// Both servers, with `username`'s session from the first known to the second (cached).
-async fn two_servers_sharing_a_session(app: &TestApp, username: &str) -> (Server, Server, Browser, String) {
+async fn two_servers_sharing_a_session(
+    app: &TestApp,
+    username: &str,
+) -> (Server, Server, Browser, String) {
     let one = start_server(app);
     let two = start_server(app);
     let (browser, cookie) = log_in(&one, username).await;
@@ -152,7 +155,10 @@ async fn a_deactivation_on_one_server_ends_the_session_on_the_other() {
         .unwrap();
     let (admin, _) = log_in(&one, "admin-dua-server").await;
     let resp = admin
-        .post(&format!("/admin/pengguna/{id}/status"), &[("aktif", "false")])
+        .post(
+            &format!("/admin/pengguna/{id}/status"),
+            &[("aktif", "false")],
+        )
         .await;
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
     session_ends_within_a_second(&two, &cookie, Instant::now()).await;

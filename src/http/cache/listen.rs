@@ -123,7 +123,10 @@ async fn sync(caches: &Caches, db: &PgPool) {
         .bind(format!("{}:{n}", sync.token))
         .execute(db)
         .await;
-    let arrived = sent.is_ok() && tokio::time::timeout(SYNC_WAIT, rx).await.is_ok_and(|r| r.is_ok());
+    let arrived = sent.is_ok()
+        && tokio::time::timeout(SYNC_WAIT, rx)
+            .await
+            .is_ok_and(|r| r.is_ok());
     if !arrived {
         lock(&sync.waiting).remove(&n);
         caches.0.sessions.clear();

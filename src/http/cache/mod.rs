@@ -17,6 +17,7 @@
 //! commits, so a page held for an older generation is never served.
 
 pub mod listen;
+pub mod pages;
 pub mod sessions;
 
 use std::collections::HashMap;
@@ -41,6 +42,7 @@ struct Inner {
     live: AtomicBool,
     sessions: TtlMap<String, tower_sessions::session::Record>,
     users: TtlMap<i64, UserRow>,
+    pages: pages::Pages,
     sync: listen::Sync,
 }
 
@@ -78,6 +80,10 @@ impl Caches {
         if self.is_live() {
             self.0.users.keep(ticket, row.id, row);
         }
+    }
+
+    pub(crate) fn pages(&self) -> &pages::Pages {
+        &self.0.pages
     }
 
     /// Drops every session and user (the listener connected, or lost its connection).
