@@ -48,7 +48,7 @@ pub(crate) mod web;
 use std::future::Future;
 use std::net::SocketAddr;
 
-use axum::Router;
+use axum::{Extension, Router};
 use tokio::net::TcpListener;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
@@ -57,12 +57,16 @@ use tower_sessions_sqlx_store::PostgresStore;
 pub use config::Config;
 
 pub use http::AppState;
+use http::cache::Caches;
+use http::cache::sessions::CachedStore;
 
-/// The whole web application; the server and the tests build it the same way.
-pub fn app(state: AppState) -> Router {
+/// The whole web application, with this process's caches (live while
+/// [`http::cache::listen::listen`] runs for them).
+pub fn app(state: AppState, caches: Caches) -> Router {
     let config = state.config.clone();
     let idle = i64::try_from(config.session_idle.as_secs()).unwrap_or(i64::MAX);
-    let sessions = SessionManagerLayer::new(PostgresStore::new(state.db.clone()))
+    let store = CachedStore::new(PostgresStore::new(state.db.clone()), caches.clone());
+    let sessions = SessionManagerLayer::new(store)
         .with_name("loksus_session")
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
@@ -85,9 +89,14 @@ pub fn app(state: AppState) -> Router {
         .merge(help::router())
         .merge(web::router())
         .fallback(web::not_found)
-        .with_state(state)
+        .with_state(state.clone())
         .layer(axum::middleware::from_fn(auth::csrf::protect))
         .layer(sessions)
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            http::cache::listen::after_writes,
+        ))
+        .layer(Extension(caches))
         .layer(axum::middleware::from_fn(web::reject_nul));
     web::layers(router, config.request_timeout)
 }
@@ -101,10 +110,17 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     tokio::spawn(db::delete_expired_periodically(state.db.clone()));
     tokio::spawn(rolls::purge_uploads_periodically(state.db.clone()));
-    axum::serve(
+    let caches = Caches::default();
+    let listening = tokio::spawn(http::cache::listen::listen(
+        caches.clone(),
+        state.db.clone(),
+    ));
+    let served = axum::serve(
         listener,
-        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+        app(state, caches).into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
-    .await
+    .await;
+    listening.abort();
+    served
 }

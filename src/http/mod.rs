@@ -1,6 +1,7 @@
 //! What every handler shares, below the features: the application state, the error type and
 //! its Indonesian page, the page frame, the signed-in user, form and CSV helpers, charts.
 
+pub mod cache;
 pub mod charts;
 pub mod csv;
 pub mod error;

@@ -3,8 +3,9 @@
 //!
 //! Every page except `/masuk`, `/health` and static files takes a [`CurrentUser`]: without a
 //! valid session the visitor is sent to the login page and back afterwards. The user row is
-//! read on every request, so a deactivated account or a reset password ends open sessions at
-//! once.
+//! checked on every request, so a deactivated account or a reset password ends open sessions
+//! at once: read from the database, or from this process's cache, which the database's
+//! notifications keep right in every server process (see `cache`).
 
 use std::net::{IpAddr, SocketAddr};
 
@@ -15,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
 use super::AppState;
+use super::cache::{Caches, UserRow};
 use super::error::{AppError, Result};
 use super::layout::{Layout, LayoutUser};
 use crate::config::Config;
@@ -148,19 +150,7 @@ impl FromRequestParts<AppState> for CurrentUser {
         let Some(su) = session.get::<SessionUser>(SESSION_USER_KEY).await? else {
             return Err(AppError::LoginRequired(next));
         };
-        let row = sqlx::query!(
-            r#"select u.id, u.username, u.role, u.active, u.auth_epoch,
-                      u.province_code as user_province, u.facility_id,
-                      f.province_code as "facility_province?",
-                      coalesce(f.name, p.name, 'Nasional') as "scope_name!"
-               from users u
-               left join facilities f on f.id = u.facility_id
-               left join regions p on p.code = u.province_code
-               where u.id = $1"#,
-            su.id
-        )
-        .fetch_optional(&state.db)
-        .await?;
+        let row = user_row(parts, state, su.id).await?;
         let Some(row) = row.filter(|r| r.active && r.auth_epoch == su.epoch) else {
             session.flush().await?;
             return Err(AppError::LoginRequired(next));
@@ -183,6 +173,37 @@ impl FromRequestParts<AppState> for CurrentUser {
             client_addr: client_addr(parts, &state.config),
         })
     }
+}
+
+/// The row of user `id` with its scope's name: cached, else read (and kept).
+async fn user_row(parts: &Parts, state: &AppState, id: i64) -> Result<Option<UserRow>> {
+    let caches = parts
+        .extensions
+        .get::<Caches>()
+        .cloned()
+        .unwrap_or_default();
+    if let Some(row) = caches.user(id) {
+        return Ok(Some(row));
+    }
+    let ticket = caches.user_ticket();
+    let row = sqlx::query_as!(
+        UserRow,
+        r#"select u.id, u.username, u.role, u.active, u.auth_epoch,
+                  u.province_code as user_province, u.facility_id,
+                  f.province_code as "facility_province?",
+                  coalesce(f.name, p.name, 'Nasional') as "scope_name!"
+           from users u
+           left join facilities f on f.id = u.facility_id
+           left join regions p on p.code = u.province_code
+           where u.id = $1"#,
+        id
+    )
+    .fetch_optional(&state.db)
+    .await?;
+    if let Some(r) = &row {
+        caches.keep_user(ticket, r.clone());
+    }
+    Ok(row)
 }
 
 /// When this session last proved activity (unix seconds).

@@ -3,7 +3,7 @@
 //! countdown to the deadlines.
 
 use axum::extract::{Query, State};
-use axum::response::Html;
+use axum::response::Response;
 
 use askama::Template;
 
@@ -15,6 +15,7 @@ use super::queries::dashboard_data;
 use super::views::{self, DashboardPage};
 use crate::domain::figures::Figures;
 use crate::http::AppState;
+use crate::http::cache::pages::CachedPage;
 use crate::http::error::{AppError, Result};
 use crate::http::session::CurrentUser;
 use crate::read::elections::{Election, ElectionQuery};
@@ -22,10 +23,11 @@ use crate::read::figures;
 
 /// Scoped: a kanwil or provincial KPU user sees their province, a registrar their facility.
 pub async fn dashboard(
+    cached: CachedPage,
     State(state): State<AppState>,
     user: CurrentUser,
     Query(query): Query<ElectionQuery>,
-) -> Result<Html<String>> {
+) -> Result<Response> {
     let slug = query.pemilihan.as_deref().filter(|s| !s.is_empty());
     let (election, provinces) = national(&state.db, &user, slug).await?;
     let (election, dates) = match election {
@@ -74,7 +76,7 @@ pub async fn dashboard(
         home,
         q,
     };
-    Ok(Html(page.render()?))
+    Ok(cached.keep(page.render()?))
 }
 
 /// The national table as `user` may see it: the election (by slug, else the latest) with its

@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{FromRequestParts, Query, Request, State};
-use axum::response::Html;
+use axum::response::{Html, Response};
 use axum::routing::get;
 
 use super::day::{self, Level};
@@ -13,6 +13,7 @@ use crate::domain::access::Action;
 use crate::domain::figures::Figures;
 use crate::domain::turnout::Phase;
 use crate::http::AppState;
+use crate::http::cache::pages::CachedPage;
 use crate::http::charts;
 use crate::http::error::{AppError, Result};
 use crate::read::elections;
@@ -28,7 +29,11 @@ pub fn router() -> Router<AppState> {
         .route("/fasilitas/{code}", get(facility))
 }
 
-async fn province(State(state): State<AppState>, at: AtProvince) -> Result<Html<String>> {
+async fn province(
+    cached: CachedPage,
+    State(state): State<AppState>,
+    at: AtProvince,
+) -> Result<Response> {
     let election_id = at.election.as_ref().map(|e| e.id);
     let only = at.user.facility_filter();
     let facilities = figures::facilities(&state.db, election_id, Some(&at.code), only).await?;
@@ -93,7 +98,7 @@ async fn province(State(state): State<AppState>, at: AtProvince) -> Result<Html<
         day: day.map(|(p, _)| p),
         q,
     };
-    Ok(Html(page.render()?))
+    Ok(cached.keep(page.render()?))
 }
 
 /// `/fasilitas/{code}`: the facility with its TPS for the selected election; in a database

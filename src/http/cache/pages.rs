@@ -1,0 +1,178 @@
+//! Rendered pages kept in memory per data generation, with `ETag` and `If-None-Match`.
+//!
+//! A handler takes a [`CachedPage`] as its first extractor and answers with
+//! [`CachedPage::keep`]: when this process holds the page for the same request (address,
+//! user, session, today) and the current data generation, or the browser does, the handler
+//! does not run at all. The generation is read from the database on every request (one
+//! single-row read): every transaction that wrote data raises it as it commits, so a page
+//! rendered before a write is never served after it; figures marked stale are rebuilt while
+//! a page renders, never behind a held one.
+//!
+//! Only pages whose HTML depends on nothing but the data, the request's address, the user's
+//! row and session (name, role, scope, CSRF token) and today may take it.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use axum::body::{Body, Bytes};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+
+use super::Caches;
+use crate::http::AppState;
+use crate::http::error::AppError;
+use crate::http::session::CurrentUser;
+
+/// At most this many pages, and this many bytes of them, per process.
+const MAX_PAGES: usize = 256;
+const MAX_BYTES: usize = 32 << 20;
+
+#[derive(Default)]
+pub(crate) struct Pages {
+    entries: Mutex<HashMap<String, Page>>,
+}
+
+struct Page {
+    generation: i64,
+    body: Bytes,
+}
+
+/// This request's place in the page cache; see the module's documentation.
+pub struct CachedPage {
+    caches: Caches,
+    key: String,
+    generation: i64,
+    etag: HeaderValue,
+}
+
+impl FromRequestParts<AppState> for CachedPage {
+    /// The page from memory (200), the browser's own copy (304), or why there is none.
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let caches = parts
+            .extensions
+            .get::<Caches>()
+            .cloned()
+            .unwrap_or_default();
+        let user = CurrentUser::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let generation = sqlx::query_scalar!("select generation from data_generation")
+            .fetch_one(&state.db)
+            .await
+            .map_err(|e| AppError::from(e).into_response())?;
+        let key = key(parts, &user, state);
+        let etag = etag(&key, generation);
+        if browser_has(parts, &etag) {
+            return Err((StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response());
+        }
+        if let Some(body) = caches.pages().get(&key, generation) {
+            return Err(html(etag, body));
+        }
+        Ok(CachedPage {
+            caches,
+            key,
+            generation,
+            etag,
+        })
+    }
+}
+
+impl CachedPage {
+    /// Keeps the page just rendered, and answers with it.
+    pub fn keep(self, page: String) -> Response {
+        let body = Bytes::from(page);
+        self.caches
+            .pages()
+            .keep(self.key, self.generation, body.clone());
+        html(self.etag, body)
+    }
+}
+
+fn html(etag: HeaderValue, body: Bytes) -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            ),
+            (header::ETAG, etag),
+        ],
+        Body::from(body),
+    )
+        .into_response()
+}
+
+/// Everything the page's HTML depends on besides the data.
+fn key(parts: &Parts, user: &CurrentUser, state: &AppState) -> String {
+    let uri = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+    format!(
+        "{}\n{uri}\n{}\n{}\n{}\n{:?}\n{}\n{}\n{}\n{}",
+        env!("CARGO_PKG_VERSION"),
+        user.id,
+        user.username,
+        user.role.as_str(),
+        user.scope,
+        user.scope_name,
+        user.csrf,
+        state.config.demo,
+        state.config.today(),
+    )
+}
+
+/// A strong validator for the page of `key` at `generation` (it reveals neither).
+fn etag(key: &str, generation: i64) -> HeaderValue {
+    let digest = Sha256::new()
+        .chain_update(key)
+        .chain_update(generation.to_be_bytes())
+        .finalize();
+    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    HeaderValue::from_str(&format!("\"{hex}\"")).expect("hex is a valid header value")
+}
+
+/// Whether `If-None-Match` names `etag` (or `*`).
+fn browser_has(parts: &Parts, etag: &HeaderValue) -> bool {
+    let Ok(etag) = etag.to_str() else {
+        return false;
+    };
+    parts
+        .headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|t| t.trim())
+        .any(|t| t == "*" || t.trim_start_matches("W/") == etag)
+}
+
+impl Pages {
+    fn get(&self, key: &str, generation: i64) -> Option<Bytes> {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries
+            .get(key)
+            .filter(|p| p.generation == generation)
+            .map(|p| p.body.clone())
+    }
+
+    fn keep(&self, key: String, generation: i64, body: Bytes) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if entries.get(&key).is_some_and(|p| p.generation > generation) {
+            return;
+        }
+        let full = |e: &HashMap<String, Page>| {
+            e.len() >= MAX_PAGES
+                || e.values().map(|p| p.body.len()).sum::<usize>() + body.len() > MAX_BYTES
+        };
+        if full(&entries) {
+            entries.retain(|_, p| p.generation >= generation);
+            if full(&entries) {
+                entries.clear();
+            }
+        }
+        entries.insert(key, Page { generation, body });
+    }
+}
