@@ -362,19 +362,21 @@ async fn allocate_all(
     Ok(())
 }
 
-/// Readiness well ahead in Sumatera Selatan, under way in DKI Jakarta, begun in Bangka
-/// Belitung, not begun in NTT; ballots for the placed voters and the reserve, a few TPS short.
+/// Readiness well ahead in Sumatera Selatan (every item done at a third of its TPS, so some
+/// are ready where no ballots are short), under way in DKI Jakarta, begun in Bangka Belitung,
+/// not begun in NTT: a TPS has its first `done + n % 3` items ready and the next one partly;
+/// ballots for the placed voters and the reserve, a few TPS short.
 async fn readiness_and_ballots(tx: &mut PgConnection, election_id: i64) -> sqlx::Result<()> {
     sqlx::query!(
         "insert into station_readiness (station_id, item_id, status, actor)
          select s.id, i.id,
-                case when i.position < p.done + s.tps_number % 3 then 'ready' else 'partial' end,
+                case when i.position <= p.done + s.tps_number % 3 then 'ready' else 'partial' end,
                 'demo'
          from stations s
          join facilities f on f.id = s.facility_id
-         join (values ('16', 9), ('31', 5), ('19', 3)) as p (code, done) on p.code = f.province_code
+         join (values ('16', 10), ('31', 5), ('19', 3)) as p (code, done) on p.code = f.province_code
          join readiness_items i on i.election_id = s.election_id and i.auto is null
-         where s.election_id = $1 and i.position <= p.done + s.tps_number % 3",
+         where s.election_id = $1 and i.position <= p.done + s.tps_number % 3 + 1",
         election_id
     )
     .execute(&mut *tx)
