@@ -11,6 +11,7 @@ use crate::domain::format;
 use crate::domain::privacy::roll_search;
 use crate::http::AppState;
 use crate::http::error::{AppError, Result};
+use crate::read::roll_figures;
 use crate::read::scope::AtFacility;
 use crate::rolls::filter::Filter;
 use crate::rolls::queries::list::{self as queries, Search};
@@ -40,7 +41,7 @@ pub async fn list(
     let AtFacility { user, place } = scope;
     let filter = Filter::parse(&q.saring)
         .ok_or_else(|| AppError::BadRequest(format!("Saringan \"{}\" tidak dikenal.", q.saring)))?;
-    let counts = queries::counts(&state.db, &place).await?;
+    let counts = roll_figures::counts(&state.db, place.election.id, place.facility_id).await?;
     let filtered = views::count(&counts, filter);
     let text = q.q.trim().to_owned();
     let view = user.nik_view(place.facility_id);

@@ -11,7 +11,8 @@ use crate::http::layout::Layout;
 use crate::http::session::CurrentUser;
 use crate::read::places::Place;
 use crate::rolls::filter::Filter;
-use crate::rolls::queries::list::{Counts, ListedVoter};
+use crate::read::roll_figures::Counts;
+use crate::rolls::queries::list::ListedVoter;
 
 pub struct VoterItem {
     pub id: i64,
