@@ -28,8 +28,3 @@ create table roll_figures (
 
 -- Build them for what is already there.
 insert into figures_stale select id, null from elections;
-
--- The roll list reads a page in its order (status, name, NIK) straight from the index and
--- stops at the page's end, instead of sorting the whole roll: the roll index gains the order.
-drop index voters_roll_idx;
-create index voters_roll_idx on voters (facility_id, election_id, status, name, nik);

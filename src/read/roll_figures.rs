@@ -1,7 +1,7 @@
 //! The roll page's counts per filter (`roll_figures`), pre-aggregated like
 //! [`facility_figures`](super::figures): rebuilt by [`super::figures::rebuild`] for the
-//! facilities marked stale, read after [`super::figures::ensure_fresh`], so a roll page reads
-//! one row instead of counting the whole roll with its reasons.
+//! facilities marked stale, read after `figures::ensure_fresh`, so a roll page reads one row
+//! instead of counting the whole roll with its reasons.
 
 use sqlx::{PgConnection, PgPool};
 
@@ -94,9 +94,9 @@ pub async fn rebuild(conn: &mut PgConnection, election_id: i64, facilities: &[i6
     Ok(())
 }
 
-/// The counts of one facility's roll for one election (fresh).
+/// The counts of one facility's roll for one election, as last rebuilt: call
+/// [`ensure_fresh`](super::figures::ensure_fresh) first.
 pub async fn counts(pool: &PgPool, election_id: i64, facility_id: i64) -> Result<Counts> {
-    super::figures::ensure_fresh(pool).await?;
     let counts = sqlx::query_as!(
         Counts,
         r#"select active::int8 as "active!", eligible::int8 as "eligible!",

@@ -11,8 +11,8 @@ use crate::domain::format;
 use crate::domain::privacy::roll_search;
 use crate::http::AppState;
 use crate::http::error::{AppError, Result};
-use crate::read::roll_figures;
 use crate::read::scope::AtFacility;
+use crate::read::{figures, roll_figures};
 use crate::rolls::filter::Filter;
 use crate::rolls::queries::list::{self as queries, Search};
 use crate::rolls::views::list::{self as views, ListPage};
@@ -41,6 +41,7 @@ pub async fn list(
     let AtFacility { user, place } = scope;
     let filter = Filter::parse(&q.saring)
         .ok_or_else(|| AppError::BadRequest(format!("Saringan \"{}\" tidak dikenal.", q.saring)))?;
+    figures::ensure_fresh(&state.db).await?;
     let counts = roll_figures::counts(&state.db, place.election.id, place.facility_id).await?;
     let filtered = views::count(&counts, filter);
     let text = q.q.trim().to_owned();

@@ -261,7 +261,16 @@ pub async fn import(
     .await?;
     stages.done("drop rejected");
 
-    staged::apply(&mut tx, place, import_id, &opts, actor, &mut report, &mut stages).await?;
+    staged::apply(
+        &mut tx,
+        place,
+        import_id,
+        &opts,
+        actor,
+        &mut report,
+        &mut stages,
+    )
+    .await?;
     if opts.dry_run {
         return Ok(report); // rolled back
     }

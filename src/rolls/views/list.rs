@@ -10,8 +10,8 @@ use crate::domain::voter::{NikFlag, VoterStatus};
 use crate::http::layout::Layout;
 use crate::http::session::CurrentUser;
 use crate::read::places::Place;
-use crate::rolls::filter::Filter;
 use crate::read::roll_figures::Counts;
+use crate::rolls::filter::Filter;
 use crate::rolls::queries::list::ListedVoter;
 
 pub struct VoterItem {
