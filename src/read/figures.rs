@@ -259,7 +259,7 @@ pub async fn rebuild(conn: &mut PgConnection, election_id: i64, facilities: &[i6
     )
     .execute(&mut *conn)
     .await?;
-    Ok(())
+    super::roll_figures::rebuild(conn, election_id, facilities).await
 }
 
 /// A facility with its figures.

@@ -3,15 +3,17 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::response::Html;
+use axum::response::Response;
 use serde::Deserialize;
 
 use crate::domain::access::Action;
 use crate::domain::format;
 use crate::domain::privacy::roll_search;
 use crate::http::AppState;
+use crate::http::cache::pages::CachedPage;
 use crate::http::error::{AppError, Result};
 use crate::read::scope::AtFacility;
+use crate::read::{figures, roll_figures};
 use crate::rolls::filter::Filter;
 use crate::rolls::queries::list::{self as queries, Search};
 use crate::rolls::views::list::{self as views, ListPage};
@@ -32,15 +34,17 @@ pub struct ListQuery {
 }
 
 pub async fn list(
+    cached: CachedPage,
     State(state): State<AppState>,
     scope: AtFacility,
     Query(q): Query<ListQuery>,
-) -> Result<Html<String>> {
+) -> Result<Response> {
     scope.require_to(Action::ReadRoll)?;
     let AtFacility { user, place } = scope;
     let filter = Filter::parse(&q.saring)
         .ok_or_else(|| AppError::BadRequest(format!("Saringan \"{}\" tidak dikenal.", q.saring)))?;
-    let counts = queries::counts(&state.db, &place).await?;
+    figures::ensure_fresh(&state.db).await?;
+    let counts = roll_figures::counts(&state.db, place.election.id, place.facility_id).await?;
     let filtered = views::count(&counts, filter);
     let text = q.q.trim().to_owned();
     let view = user.nik_view(place.facility_id);
@@ -92,5 +96,5 @@ pub async fn list(
         q: text,
         place,
     };
-    Ok(Html(page_html.render()?))
+    Ok(cached.keep(page_html.render()?))
 }

@@ -113,6 +113,7 @@ async fn every_table_but_the_derived_and_private_ones_raises_the_data_generation
             "province_figures",
             "province_voting_day",
             "region_staging",
+            "roll_figures",
             "roll_staging",
             "station_voting_day",
         ]

@@ -1,13 +1,14 @@
 //! Importing a roll file into a facility's roll, in one transaction.
 //!
-//! The file is streamed: each row is checked (`parse`), valid rows go through `COPY` into
-//! `roll_staging`, and set-based statements find duplicates and NIKs on other facilities'
+//! The file is streamed ([`stream`]): each row is checked (`parse_row`, on a worker thread
+//! while the previous rows travel), valid rows go through `COPY` into `roll_staging`, and set-based statements find duplicates and NIKs on other facilities'
 //! rolls, then insert, update, depart and audit. A row with a missing, broken or
 //! disagreeing NIK is kept and flagged, and reported as a note apart from the rejected rows
 //! (at most [`LISTED_FLAGGED`] rows' notes). Memory does not grow with the file (only with
 //! the rejected rows). By default any rejected row means nothing is written.
 
 use std::io::{BufRead, BufReader, Read};
+use std::time::Instant;
 
 use serde_json::json;
 use sqlx::{PgConnection, PgPool};
@@ -16,13 +17,14 @@ use time::Date;
 mod arrivals;
 mod options;
 mod staged;
+mod stream;
 
 pub use options::{Mode, Options, Transfers};
 
 use crate::db::audit::{self, Actor, Entry};
 use crate::domain::csv_file::{RowError, csv_reader, first_line};
 use crate::domain::nik::NikProblem;
-use crate::domain::roll_file::{FlaggedRow, Header, VoterRow, parse_row};
+use crate::domain::roll_file::{FlaggedRow, Header};
 use crate::domain::voter::{NikFlag, Sex};
 use crate::read::places::Place;
 
@@ -81,15 +83,30 @@ pub enum ImportError {
     Database(#[from] sqlx::Error),
 }
 
+/// How long each stage of an import took, logged at debug level
+/// (`RUST_LOG=loksus::rolls::import=debug`; `scripts/bench-import` prints the breakdown).
+pub(crate) struct Stages {
+    last: Instant,
+}
+
+impl Stages {
+    fn new() -> Stages {
+        Stages {
+            last: Instant::now(),
+        }
+    }
+
+    /// Logs the time since the previous stage ended as `stage`'s.
+    pub(crate) fn done(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        let ms = now.duration_since(self.last).as_secs_f64() * 1000.0;
+        tracing::debug!(stage, ms = format!("{ms:.1}"), "import stage");
+        self.last = now;
+    }
+}
+
 /// The most flagged rows whose notes a report lists.
 pub const LISTED_FLAGGED: i64 = 1000;
-
-/// Staged rows are sent to the server in chunks of about this size.
-const COPY_CHUNK: usize = 1 << 20;
-
-fn csv_buffer() -> csv::Writer<Vec<u8>> {
-    csv::WriterBuilder::new().from_writer(Vec::with_capacity(COPY_CHUNK + 64 * 1024))
-}
 
 /// Reads the header row: the reader positioned on the first data row, and the columns.
 fn open(input: impl Read) -> Result<(csv::Reader<impl Read>, Header), ImportError> {
@@ -148,113 +165,6 @@ async fn prepare(conn: &mut PgConnection, opts: &Options) -> Result<i64, ImportE
     )
 }
 
-/// A valid row as a `COPY` line of `roll_staging`.
-fn staged_record(import_id: i64, line: u64, v: &VoterRow) -> [String; 26] {
-    let date = |d: Option<Date>| d.map(|d| d.to_string()).unwrap_or_default();
-    let b = |x: bool| if x { "t" } else { "f" }.to_owned();
-    let opt = |s: &Option<String>| s.clone().unwrap_or_default();
-    [
-        import_id.to_string(),
-        line.to_string(),
-        v.row_key(),
-        opt(&v.nik),
-        v.flag.map(|f| f.code().to_owned()).unwrap_or_default(),
-        opt(&v.nik_raw),
-        v.nik_problem
-            .map(|p| p.code().to_owned())
-            .unwrap_or_default(),
-        v.name.clone(),
-        v.birth_date.to_string(),
-        v.sex.as_str().to_owned(),
-        v.legal_status.as_str().to_owned(),
-        v.marital_status.as_str().to_owned(),
-        opt(&v.home_region_code),
-        b(v.home_from_nik),
-        b(v.rights_revoked),
-        date(v.release_date),
-        v.list.map(|l| l.as_str().to_owned()).unwrap_or_default(),
-        opt(&v.birth_place),
-        opt(&v.registration_no),
-        opt(&v.disability),
-        v.ktp_el.map(b).unwrap_or_default(),
-        date(v.admitted_on),
-        opt(&v.form_origin_tps),
-        opt(&v.form_origin_desa),
-        date(v.form_date),
-        v.kpu_tps.map(|n| n.to_string()).unwrap_or_default(),
-    ]
-}
-
-/// Streams the file: checks each row, stages the valid ones with `COPY`, and records the
-/// rejected ones in `report` and `rejected`.
-async fn stage(
-    conn: &mut PgConnection,
-    (mut reader, header): (csv::Reader<impl Read>, Header),
-    import_id: i64,
-    today: Date,
-    report: &mut Report,
-    rejected: &mut Vec<i64>,
-) -> Result<(), ImportError> {
-    let mut copy = conn
-        .copy_in_raw(
-            "copy roll_staging (import_id, line, row_key, nik, nik_flag, nik_raw, nik_problem,
-                 name, birth_date, sex, legal_status, marital_status, home_region_code,
-                 home_from_nik, rights_revoked, release_date, list, birth_place,
-                 registration_no, disability, ktp_el, admitted_on, form_origin_tps,
-                 form_origin_desa, form_date, kpu_tps)
-             from stdin with (format csv)",
-        )
-        .await?;
-    let file_error = |e: &dyn std::fmt::Display| ImportError::File(e.to_string());
-    let mut buf = csv_buffer();
-    let mut record = csv::StringRecord::new();
-    // Rows as a spreadsheet numbers them: the header is row 1.
-    let mut line: u64 = 1;
-    loop {
-        let more = match reader.read_record(&mut record) {
-            Ok(more) => more,
-            Err(e) if e.is_io_error() => {
-                return Err(ImportError::File(format!("berkas tidak dapat dibaca: {e}")));
-            }
-            Err(e) => {
-                line += 1;
-                let message = format!("baris tidak dapat dibaca (bukan teks UTF-8?): {e}");
-                report.errors.push(RowError::new(line, "", message));
-                rejected.push(line as i64);
-                continue;
-            }
-        };
-        if !more {
-            break;
-        }
-        line += 1;
-        if record.iter().all(|f| f.trim().is_empty()) {
-            continue;
-        }
-        match parse_row(&header, &record, line, today) {
-            Ok(v) => {
-                buf.write_record(staged_record(import_id, line, &v))
-                    .map_err(|e| file_error(&e))?;
-                if buf.get_ref().len() >= COPY_CHUNK {
-                    let full = std::mem::replace(&mut buf, csv_buffer());
-                    copy.send(full.into_inner().map_err(|e| file_error(&e))?)
-                        .await?;
-                }
-            }
-            Err(errors) => {
-                report.errors.extend(errors);
-                rejected.push(line as i64);
-            }
-        }
-    }
-    let rest = buf.into_inner().map_err(|e| file_error(&e))?;
-    if !rest.is_empty() {
-        copy.send(rest).await?;
-    }
-    copy.finish().await?;
-    Ok(())
-}
-
 /// The notes on the kept, flagged rows (see [`Report::warnings`]), in row order.
 async fn flagged_notes(
     conn: &mut PgConnection,
@@ -294,12 +204,14 @@ pub async fn import(
     actor: &Actor,
     today: Date,
 ) -> Result<Report, ImportError> {
+    let mut stages = Stages::new();
     let file = open(input)?;
     let mut tx = pool.begin().await?;
     let import_id = prepare(&mut tx, &opts).await?;
+    stages.done("prepare");
     let mut report = Report::default();
     let mut rejected_lines: Vec<i64> = Vec::new();
-    stage(
+    stream::stage(
         &mut tx,
         file,
         import_id,
@@ -308,13 +220,18 @@ pub async fn import(
         &mut rejected_lines,
     )
     .await?;
+    // The staged rows' statistics: the checks below group and join the whole file.
+    sqlx::query!("analyze roll_staging")
+        .execute(&mut *tx)
+        .await?;
+    stages.done("parse and copy");
     staged::check_staged(
         &mut tx,
         place,
         import_id,
         &opts,
-        &mut report,
-        &mut rejected_lines,
+        (&mut report, &mut rejected_lines),
+        &mut stages,
     )
     .await?;
     rejected_lines.sort_unstable();
@@ -330,6 +247,7 @@ pub async fn import(
     .fetch_one(&mut *tx)
     .await? as u64;
     flagged_notes(&mut tx, import_id, &rejected_lines, &mut report).await?;
+    stages.done("flagged rows");
 
     if report.rejected > 0 && !opts.skip_invalid {
         return Ok(report); // dropping `tx` rolls back: nothing written
@@ -341,13 +259,24 @@ pub async fn import(
     )
     .execute(&mut *tx)
     .await?;
+    stages.done("drop rejected");
 
-    staged::apply(&mut tx, place, import_id, &opts, actor, &mut report).await?;
+    staged::apply(
+        &mut tx,
+        place,
+        import_id,
+        &opts,
+        actor,
+        &mut report,
+        &mut stages,
+    )
+    .await?;
     if opts.dry_run {
         return Ok(report); // rolled back
     }
     audit::record(&mut tx, actor, audit_entry(place, &opts, &report)).await?;
     tx.commit().await?;
+    stages.done("audit and commit");
     report.written = true;
     Ok(report)
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use sqlx::PgConnection;
 
 use super::arrivals::{move_arrivals, request_arrivals};
-use super::{ImportError, Mode, Options, Report, Transfers};
+use super::{ImportError, Mode, Options, Report, Stages, Transfers};
 use crate::db::audit::Actor;
 use crate::domain::csv_file::RowError;
 use crate::domain::privacy::facility_name;
@@ -21,13 +21,16 @@ pub(super) async fn check_staged(
     target: &Place,
     import_id: i64,
     opts: &Options,
-    report: &mut Report,
-    rejected: &mut Vec<i64>,
+    (report, rejected): (&mut Report, &mut Vec<i64>),
+    stages: &mut Stages,
 ) -> Result<(), ImportError> {
     let mut errors = duplicates(conn, import_id).await?;
+    stages.done("check duplicates");
     errors.extend(niks_elsewhere(conn, target, import_id, opts).await?);
+    stages.done("check NIKs elsewhere");
     errors.extend(unknown_homes(conn, import_id).await?);
     errors.extend(unknown_form_desas(conn, import_id).await?);
+    stages.done("check region codes");
     rejected.extend(errors.iter().map(|e| e.line as i64));
     report.errors.extend(errors);
     Ok(())
@@ -37,13 +40,20 @@ pub(super) async fn check_staged(
 async fn duplicates(conn: &mut PgConnection, import_id: i64) -> Result<Vec<RowError>, ImportError> {
     let mut errors = Vec::new();
     let dups = sqlx::query!(
-        r#"select s.line, s.nik, d.lines as "lines!"
-           from roll_staging s
+        // The repeated keys are found by counting alone; only their rows are gathered.
+        r#"with repeated as (
+               select row_key from roll_staging where import_id = $1
+               group by row_key having count(*) > 1
+           ), rows as (
+               select s.line, s.nik, s.row_key
+               from roll_staging s join repeated r using (row_key)
+               where s.import_id = $1
+           )
+           select r.line as "line!", r.nik, d.lines as "lines!"
+           from rows r
            join (select row_key, array_agg(line order by line) as lines
-                 from roll_staging where import_id = $1
-                 group by row_key having count(*) > 1) d on d.row_key = s.row_key
-           where s.import_id = $1
-           order by s.line"#,
+                 from rows group by row_key) d using (row_key)
+           order by r.line"#,
         import_id
     )
     .fetch_all(&mut *conn)
@@ -194,6 +204,7 @@ pub(super) async fn apply(
     opts: &Options,
     actor: &Actor,
     report: &mut Report,
+    stages: &mut Stages,
 ) -> Result<(), ImportError> {
     match opts.transfers {
         Transfers::Refuse => {}
@@ -206,12 +217,16 @@ pub(super) async fn apply(
             report.transferred = report.moves.len() as u64;
         }
     }
+    stages.done("transfers");
     let matched = matched(conn, target, import_id).await?;
     report.updated = update_changed(conn, target, import_id, actor).await?;
     report.unchanged = matched - report.updated;
+    stages.done("update changed");
     report.inserted = insert_new(conn, target, import_id).await?;
+    stages.done("insert new");
     if opts.mode == Mode::Replace {
         report.departed = depart_missing(conn, target, import_id, actor).await?;
+        stages.done("depart missing");
     }
     Ok(())
 }

@@ -1,5 +1,5 @@
-//! The roll list: its counts per filter, one page of voters (both from the view
-//! `voters_with_reasons`), the Disdukcapil list.
+//! The roll list: one page of voters (from the view `voters_with_reasons`; the counts per
+//! filter are pre-aggregated, `read::roll_figures`), the Disdukcapil list.
 
 use sqlx::PgPool;
 use time::Date;
@@ -7,60 +7,6 @@ use time::Date;
 use crate::domain::nik::NikProblem;
 use crate::domain::voter::{NikFlag, Sex, VoterList, VoterStatus};
 use crate::read::places::Place;
-
-/// How many voters each filter of the list holds (active ones unless said otherwise).
-pub struct Counts {
-    pub active: i64,
-    pub eligible: i64,
-    pub under_age: i64,
-    pub rights_revoked: i64,
-    pub released: i64,
-    pub no_valid_nik: i64,
-    pub outside_region: i64,
-    pub dpt: i64,
-    pub dptb: i64,
-    pub dpk: i64,
-    pub unlisted: i64,
-    pub no_nik: i64,
-    pub nik_invalid: i64,
-    pub nik_mismatch: i64,
-    pub home_from_nik: i64,
-    pub dpk_without_ktp: i64,
-    pub late: i64,
-    pub admission_unknown: i64,
-    pub departed: i64,
-}
-
-pub async fn counts(pool: &PgPool, place: &Place) -> sqlx::Result<Counts> {
-    sqlx::query_as!(
-        Counts,
-        r#"select count(*) filter (where status = 'active') as "active!",
-                  count(*) filter (where status = 'active' and cardinality(reasons) = 0) as "eligible!",
-                  count(*) filter (where status = 'active' and 'under_age' = any(reasons)) as "under_age!",
-                  count(*) filter (where status = 'active' and 'rights_revoked' = any(reasons)) as "rights_revoked!",
-                  count(*) filter (where status = 'active' and 'released' = any(reasons)) as "released!",
-                  count(*) filter (where status = 'active' and 'no_valid_nik' = any(reasons)) as "no_valid_nik!",
-                  count(*) filter (where status = 'active' and 'outside_region' = any(reasons)) as "outside_region!",
-                  count(*) filter (where status = 'active' and list = 'dpt') as "dpt!",
-                  count(*) filter (where status = 'active' and list = 'dptb') as "dptb!",
-                  count(*) filter (where status = 'active' and list = 'dpk') as "dpk!",
-                  count(*) filter (where status = 'active' and list is null) as "unlisted!",
-                  count(*) filter (where status = 'active' and nik_flag = 'no_nik') as "no_nik!",
-                  count(*) filter (where status = 'active' and nik_flag = 'nik_invalid') as "nik_invalid!",
-                  count(*) filter (where status = 'active' and nik_flag = 'nik_mismatch') as "nik_mismatch!",
-                  count(*) filter (where status = 'active' and home_from_nik) as "home_from_nik!",
-                  count(*) filter (where status = 'active' and list = 'dpk' and ktp_el is false) as "dpk_without_ktp!",
-                  count(*) filter (where status = 'active' and late) as "late!",
-                  count(*) filter (where status = 'active' and admitted_on is null) as "admission_unknown!",
-                  count(*) filter (where status = 'departed') as "departed!"
-           from voters_with_reasons
-           where facility_id = $1 and election_id = $2"#,
-        place.facility_id,
-        place.election.id
-    )
-    .fetch_one(pool)
-    .await
-}
 
 /// What the list asks for: a filter key (see `rolls::filter`), a search, a page.
 pub struct Search<'a> {

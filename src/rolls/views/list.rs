@@ -10,8 +10,9 @@ use crate::domain::voter::{NikFlag, VoterStatus};
 use crate::http::layout::Layout;
 use crate::http::session::CurrentUser;
 use crate::read::places::Place;
+use crate::read::roll_figures::Counts;
 use crate::rolls::filter::Filter;
-use crate::rolls::queries::list::{Counts, ListedVoter};
+use crate::rolls::queries::list::ListedVoter;
 
 pub struct VoterItem {
     pub id: i64,
