@@ -1,6 +1,7 @@
 //! What is left to do in a place, counted for the home page (`/`) with the definitions the
 //! pages it links to use: `needs_disdukcapil` (the Disdukcapil list), `needs_form` of the
-//! view `voters_with_reasons` (the pindah-memilih worklist), the roll filters' conditions,
+//! view `voters_with_reasons` (the pindah-memilih worklist), the roll filters' counts
+//! (`roll_figures`),
 //! and `kpu_list_pairs` (the reconciliation page). One set-based query each; TPS readiness
 //! and ballots come from `read::summary`, facility totals from `read::figures`.
 
@@ -33,36 +34,27 @@ pub struct RollStatus {
 }
 
 pub async fn roll_status(pool: &PgPool, election_id: i64, facility_id: i64) -> Result<RollStatus> {
-    Ok(sqlx::query_as!(
-        RollStatus,
+    // The sizes and the roll filters' counts are the roll page's own (`roll_figures`); only
+    // what no filter counts is counted here.
+    super::figures::ensure_fresh(pool).await?;
+    let counts = super::roll_figures::counts(pool, election_id, facility_id).await?;
+    let r = sqlx::query!(
         r#"select f.code, f.name,
                   (select max(a.at) from audit_log a
                    where a.facility_id = f.id and a.action = 'roll.import'
                      and a.object_id = $1::bigint::text || ':' || f.id::text) as last_import,
-                  r.last_change, r.active as "active!", r.eligible as "eligible!",
-                  r.dpt as "dpt!", r.dptb as "dptb!", r.dpk as "dpk!",
+                  r.last_change,
                   r.disdukcapil as "disdukcapil!", r.dptb_without_form as "dptb_without_form!",
-                  r.arrivals_without_form as "arrivals_without_form!",
-                  r.dpk_without_ktp as "dpk_without_ktp!", r.released as "released!"
+                  r.arrivals_without_form as "arrivals_without_form!"
            from facilities f
            cross join lateral (
                select max(v.updated_at) as last_change,
-                      count(*) filter (where v.status = 'active') as active,
-                      count(*) filter (where v.status = 'active' and cardinality(v.reasons) = 0)
-                          as eligible,
-                      count(*) filter (where v.status = 'active' and v.list = 'dpt') as dpt,
-                      count(*) filter (where v.status = 'active' and v.list = 'dptb') as dptb,
-                      count(*) filter (where v.status = 'active' and v.list = 'dpk') as dpk,
                       count(*) filter (where needs_disdukcapil(v.status, v.nik_flag, v.ktp_el,
                                                                v.reasons)) as disdukcapil,
                       count(*) filter (where v.needs_form and v.list = 'dptb')
                           as dptb_without_form,
                       count(*) filter (where v.needs_form and v.list is null)
-                          as arrivals_without_form,
-                      count(*) filter (where v.status = 'active' and v.list = 'dpk'
-                                       and v.ktp_el is false) as dpk_without_ktp,
-                      count(*) filter (where v.status = 'active' and 'released' = any(v.reasons))
-                          as released
+                          as arrivals_without_form
                from voters_with_reasons v
                where v.facility_id = f.id and v.election_id = $1
            ) r
@@ -71,7 +63,23 @@ pub async fn roll_status(pool: &PgPool, election_id: i64, facility_id: i64) -> R
         facility_id
     )
     .fetch_one(pool)
-    .await?)
+    .await?;
+    Ok(RollStatus {
+        code: r.code,
+        name: r.name,
+        last_import: r.last_import,
+        last_change: r.last_change,
+        active: counts.active,
+        eligible: counts.eligible,
+        dpt: counts.dpt,
+        dptb: counts.dptb,
+        dpk: counts.dpk,
+        disdukcapil: r.disdukcapil,
+        dptb_without_form: r.dptb_without_form,
+        arrivals_without_form: r.arrivals_without_form,
+        dpk_without_ktp: counts.dpk_without_ktp,
+        released: counts.released,
+    })
 }
 
 /// When a facility's roll last changed (`None`: no roll), for the facilities of a province.
