@@ -18,6 +18,10 @@ use crate::helpers::TestApp;
 
 const PASSWORD: &str = "kata-sandi-jelajah-1";
 
+/// One browser test at a time: three Chromiums beside the other tests on a two-core machine
+/// make every page slow enough to time a journey out.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 fn missing_piece(root: &Path, chromium: &Path) -> Option<String> {
     if !chromium.exists() {
         return Some(format!("no Chromium at {}", chromium.display()));
@@ -129,8 +133,15 @@ async fn run_script(
     .unwrap();
     let stdout = String::from_utf8_lossy(&result.stdout);
     let stderr = String::from_utf8_lossy(&result.stderr);
+    if result.status.success() {
+        println!("{stdout}");
+        return;
+    }
+    // The script's own list of failures is the end of its output; a panic would print its
+    // message and a backtrace after it, and a log cut short at the end would lose the list.
+    eprintln!("{stderr}");
     println!("{stdout}");
-    assert!(result.status.success(), "{stdout}\n{stderr}");
+    std::panic::resume_unwind(Box::new(format!("{script} failed")));
 }
 
 #[tokio::test]
@@ -139,6 +150,7 @@ async fn journeys_work_in_a_real_browser() {
     let Some(chromium) = browser(&root, "browser journeys") else {
         return;
     };
+    let _turn = ONE_AT_A_TIME.lock().await;
     let app = TestApp::spawn_with_demo().await;
     let accounts = create_accounts(
         &app,
@@ -186,6 +198,7 @@ async fn home_pages_work_in_a_real_browser() {
     let Some(chromium) = browser(&root, "home page journeys") else {
         return;
     };
+    let _turn = ONE_AT_A_TIME.lock().await;
     let app = TestApp::spawn_with_simulation().await;
     let accounts = create_accounts(
         &app,
@@ -221,6 +234,7 @@ async fn pages_fit_a_laptop_and_a_phone() {
     let Some(chromium) = browser(&root, "fit checks") else {
         return;
     };
+    let _turn = ONE_AT_A_TIME.lock().await;
     let app = TestApp::spawn_with_simulation().await;
     // Each account with the province and facility it visits, and its extra pages.
     let visits = |province: &str, facility: &str, extra: serde_json::Value| serde_json::json!({ "province": province, "facility": facility, "extra": extra });

@@ -11,14 +11,7 @@
 // Environment: LOKSUS_BASE (http://127.0.0.1:port), CHROMIUM (/usr/bin/chromium),
 // SCREENSHOTS (folder), ACCOUNTS (JSON: {name: {username, password, province, facility}}).
 
-import { chromium } from "playwright-core";
-import { mkdirSync } from "node:fs";
-import path from "node:path";
-
-const base = process.env.LOKSUS_BASE;
-const shots = process.env.SCREENSHOTS;
-const accounts = JSON.parse(process.env.ACCOUNTS);
-mkdirSync(shots, { recursive: true });
+import { accounts, base, browser, failure, finish, logIn, screenshot } from "./common.mjs";
 
 const sizes = [
   { label: "1366", viewport: { width: 1366, height: 900 } },
@@ -81,27 +74,16 @@ function measure(wide) {
   return problems;
 }
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
-  ],
-});
-
-const failures = [];
 for (const [key, account] of Object.entries(accounts)) {
   for (const size of sizes) {
     const { label, ...options } = size;
     const context = await browser.newContext(options);
     const page = await context.newPage();
     page.on("console", (m) => { if (m.text().startsWith("note:")) console.log(`     ${m.text()}`); });
-    await page.goto(`${base}/masuk`);
-    await page.fill("#username", account.username);
-    await page.fill("#password", account.password);
-    await Promise.all([page.waitForLoadState("load"), page.click("main button[type=submit]")]);
-    if (page.url().includes("/masuk")) {
-      failures.push(`${key}: login failed`);
+    try {
+      await logIn(page, account);
+    } catch (e) {
+      failure(`${key}: ${e.message}`);
       await context.close();
       continue;
     }
@@ -109,11 +91,10 @@ for (const [key, account] of Object.entries(accounts)) {
       const url = typeof target === "function" ? await target(page) : target;
       const response = await page.goto(new URL(url, base).href);
       const problems = await page.evaluate(measure, label === "1366");
-      await page.screenshot({ path: path.join(shots, `fit-${key}-${label}-${name}.png`), fullPage: true });
+      await screenshot(page, `fit-${key}-${label}-${name}`);
       const where = `${key} ${label} ${url} (${response.status()})`;
       if (problems.length) {
-        failures.push(`${where}:\n    ${problems.join("\n    ")}`);
-        console.log(`FAIL ${where}\n    ${problems.join("\n    ")}`);
+        failure(`${where}:\n    ${problems.join("\n    ")}`);
       } else {
         console.log(`ok   ${where}`);
       }
@@ -122,9 +103,4 @@ for (const [key, account] of Object.entries(accounts)) {
   }
 }
 
-await browser.close();
-if (failures.length) {
-  console.log(`\n${failures.length} page(s) do not fit`);
-  process.exit(1);
-}
-console.log(`\nevery page fits; screenshots in ${shots}`);
+await finish("every page fits; screenshots in target/browser-screenshots/");

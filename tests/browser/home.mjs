@@ -8,42 +8,16 @@
 // Environment: LOKSUS_BASE, CHROMIUM, SCREENSHOTS, ACCOUNTS (JSON: {registrar, kanwil, kpu:
 // {username, password}}).
 
-import { chromium } from "playwright-core";
-import { mkdirSync } from "node:fs";
-import path from "node:path";
+import {
+  accounts, base, check, finish, follow, journey as run, logIn, number, screenshot,
+} from "./common.mjs";
 
-const base = process.env.LOKSUS_BASE;
-const shots = process.env.SCREENSHOTS;
-const accounts = JSON.parse(process.env.ACCOUNTS);
-mkdirSync(shots, { recursive: true });
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync"],
-});
-
-const failures = [];
-function check(cond, message) {
-  if (!cond) throw new Error(message);
-}
-const number = (text) => Number(text.replace(/\./g, ""));
-
-async function shot(page, name) {
-  await page.screenshot({ path: path.join(shots, `home-${name}.png`), fullPage: true });
-}
+const shot = (page, name) => screenshot(page, `home-${name}`);
 // No horizontal scroll of the page itself, at this width.
 async function fits(page, name) {
   const [scroll, inner] = await page.evaluate(
     () => [document.documentElement.scrollWidth, window.innerWidth]);
   check(scroll <= inner, `${name}: page scrolls sideways (${scroll} > ${inner})`);
-}
-async function logIn(page, who) {
-  await page.goto(`${base}/masuk`);
-  await page.fill("#username", who.username);
-  await page.fill("#password", who.password);
-  await Promise.all([page.waitForLoadState("load"), page.click("main button[type=submit]")]);
-  check(!page.url().includes("/masuk"), `login of ${who.username} failed: ${page.url()}`);
 }
 // The home page at both sizes; the context's viewport is restored after.
 async function home(page, name) {
@@ -55,20 +29,8 @@ async function home(page, name) {
   await shot(page, `${name}-390`);
   await page.setViewportSize({ width: 1366, height: 900 });
 }
-async function journey(name, body) {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
-  const page = await context.newPage();
-  try {
-    await body(page);
-    console.log(`ok   ${name}`);
-  } catch (e) {
-    failures.push(`${name}: ${e.message}`);
-    console.log(`FAIL ${name}: ${e.message}`);
-    await shot(page, `${name}-failure`).catch(() => {});
-  } finally {
-    await context.close();
-  }
-}
+const journey = (name, body) =>
+  run(name, { viewport: { width: 1366, height: 900 } }, body, `home-${name}-failure`);
 
 await journey("registrar", async (page) => {
   await logIn(page, accounts.registrar);
@@ -78,7 +40,7 @@ await journey("registrar", async (page) => {
   check(counts.every((c) => number(c) > 0), `a task without a count: ${counts}`);
   const nik = page.locator("ul.tasks > li", { hasText: "tanpa NIK" });
   const count = number(await nik.locator(".task-count").innerText());
-  await Promise.all([page.waitForLoadState("load"), nik.locator("a.task-text").click()]);
+  await follow(page, nik.locator("a.task-text"));
   check(page.url().includes("/disdukcapil"), `not the Disdukcapil list: ${page.url()}`);
   await shot(page, "registrar-disdukcapil");
   const said = (await page.locator("p.election").innerText()).match(/· ([\d.]+) WBP/);
@@ -94,7 +56,7 @@ await journey("kanwil", async (page) => {
   check((await links.count()) > 0, "no TPS with open items listed");
   const label = (await links.first().innerText()).trim(); // "Lapas … · TPS 901"
   const [facility, tps] = label.split(" · ");
-  await Promise.all([page.waitForLoadState("load"), links.first().click()]);
+  await follow(page, links.first());
   await shot(page, "kanwil-tps");
   const heading = (await page.locator("h1").innerText()).trim();
   check(heading.startsWith(tps), `landed on "${heading}", wanted ${tps}`);
@@ -111,8 +73,4 @@ await journey("kpu", async (page) => {
     `no differences for Lubuklinggau: ${text}`);
 });
 
-await browser.close();
-if (failures.length) {
-  console.log(failures.join("\n"));
-  process.exit(1);
-}
+await finish("every home page passed");

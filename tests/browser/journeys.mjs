@@ -7,59 +7,27 @@
 // SCREENSHOTS (folder), ACCOUNTS (JSON: {registrar, kanwil, kpu: {username, password}}),
 // ROLL_FILE (a CSV with a few bad rows), DOWNLOADS (folder).
 
-import { chromium } from "playwright-core";
-import { readFileSync, mkdirSync, existsSync, statSync } from "node:fs";
+import { readFileSync, mkdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import {
+  accounts, base, check, finish, follow, journey, logIn as logInAs, screenshot,
+} from "./common.mjs";
 
 const require = createRequire(import.meta.url);
-const base = process.env.LOKSUS_BASE;
-const shots = process.env.SCREENSHOTS;
-const accounts = JSON.parse(process.env.ACCOUNTS);
 const downloads = process.env.DOWNLOADS;
-mkdirSync(shots, { recursive: true });
 mkdirSync(downloads, { recursive: true });
 const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
-  ],
-});
-
-const failures = [];
+// Screenshots are numbered in the order taken.
 let shotNo = 0;
-function check(cond, message) {
-  if (!cond) throw new Error(message);
-}
 async function shot(page, name) {
   shotNo += 1;
-  const file = path.join(shots, `${String(shotNo).padStart(2, "0")}-${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  await screenshot(page, `${String(shotNo).padStart(2, "0")}-${name}`);
 }
-async function logIn(page, who, journey) {
-  await page.goto(`${base}/masuk`);
-  await shot(page, `${journey}-masuk`);
-  await page.fill("#username", who.username);
-  await page.fill("#password", who.password);
-  await Promise.all([page.waitForLoadState("load"), page.click("main button[type=submit]")]);
-  check(!page.url().includes("/masuk"), `login of ${who.username} failed: ${page.url()}`);
-}
-async function journey(name, options, body) {
-  const context = await browser.newContext({ acceptDownloads: true, ...options });
-  const page = await context.newPage();
-  try {
-    await body(page);
-    console.log(`ok   ${name}`);
-  } catch (e) {
-    failures.push(`${name}: ${e.message}`);
-    console.log(`FAIL ${name}: ${e.message}`);
-    await shot(page, `${name}-failure`).catch(() => {});
-  } finally {
-    await context.close();
-  }
+async function logIn(page, who, label) {
+  await logInAs(page, who);
+  await shot(page, `${label}-masuk`);
 }
 const cellText = async (page, selector) => (await page.locator(selector).innerText()).trim();
 
@@ -71,22 +39,16 @@ await journey("1-registrar-import", {}, async (page) => {
   await shot(page, "1-impor");
   await page.setInputFiles("#berkas", process.env.ROLL_FILE);
   await page.check("input[name=lewati_salah]");
-  await Promise.all([
-    page.waitForLoadState("load"),
-    page.click("form[enctype='multipart/form-data'] button[type=submit]"),
-  ]);
+  await follow(page, "form[enctype='multipart/form-data'] button[type=submit]");
   await shot(page, "1-pratinjau");
   const preview = await page.content();
   check(preview.includes("Diterima dengan catatan") && preview.includes("NIK harus 16 angka"),
     "the preview does not show the short NIK as kept with a note");
   check(preview.includes("tanggal lahir"), "the preview does not name the bad date");
-  await Promise.all([
-    page.waitForLoadState("load"),
-    page.click("button:has-text('Konfirmasi dan simpan')"),
-  ]);
+  await follow(page, "button:has-text('Konfirmasi dan simpan')");
   await shot(page, "1-hasil");
   check((await page.content()).includes("Daftar sudah diperbarui"), "the import was not confirmed");
-  await Promise.all([page.waitForLoadState("load"), page.click("a:has-text('Kembali ke daftar pemilih')")]);
+  await follow(page, "a:has-text('Kembali ke daftar pemilih')");
   await shot(page, "1-daftar");
   const summary = await cellText(page, "#ringkasan");
   // The short NIK is kept (flagged, for Disdukcapil); the impossible birth date is rejected.
@@ -105,7 +67,7 @@ async function kanwilJourney(page, label) {
   const input = row.locator("input[name^='dpt_']");
   const old = Number(await input.inputValue());
   await input.fill(String(old + 10));
-  await Promise.all([page.waitForLoadState("load"), page.click("button:has-text('Simpan semua perubahan')")]);
+  await follow(page, "button:has-text('Simpan semua perubahan')");
   await shot(page, `${label}-tersimpan`);
   check((await page.content()).includes("1 TPS tersimpan"), "the counts were not saved");
   await page.goto(`${base}/fasilitas/lapas-lubuklinggau/tps/1`);
@@ -113,7 +75,7 @@ async function kanwilJourney(page, label) {
   const n = await selects.count();
   check(n > 0, "no readiness items to mark");
   for (let i = 0; i < n; i += 1) await selects.nth(i).selectOption("siap");
-  await Promise.all([page.waitForLoadState("load"), page.click("button:has-text('Simpan kesiapan')")]);
+  await follow(page, "button:has-text('Simpan kesiapan')");
   await shot(page, `${label}-kesiapan`);
   await page.goto(`${base}/provinsi/16`);
   await shot(page, `${label}-provinsi-sesudah`);
@@ -186,9 +148,4 @@ await journey("5-accessibility", { bypassCSP: true }, async (page) => {
   check(problems.length === 0, `accessibility:\n  ${problems.join("\n  ")}`);
 });
 
-await browser.close();
-if (failures.length) {
-  console.log(`\n${failures.length} journey(s) failed`);
-  process.exit(1);
-}
-console.log(`\nall journeys passed; screenshots in ${shots}`);
+await finish("all journeys passed; screenshots in target/browser-screenshots/");
