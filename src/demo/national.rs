@@ -544,7 +544,10 @@ pub async fn load(pool: &PgPool) -> Result<DemoSummary, DemoError> {
         Err(dapils::ImportError::Database(e)) => return Err(e.into()),
         Err(dapils::ImportError::Rows(rows)) => panic!("national dapils rejected: {rows:?}"),
     }
-    sqlx::query!("analyze voters").execute(&mut *tx).await?;
+    // Bulk-loaded: statistics now rather than when autovacuum comes by.
+    sqlx::query!("analyze voters, facilities, stations")
+        .execute(&mut *tx)
+        .await?;
     finish(&mut tx, &actor, &accounts, &hashes).await?;
     sqlx::query!("insert into app_meta (key, value) values ('demo_scale', 'national')")
         .execute(&mut *tx)

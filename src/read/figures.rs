@@ -16,6 +16,12 @@ use crate::read::summary::{self, Filter, Rules};
 /// Key of the advisory lock that serialises rebuilds.
 const REBUILD_LOCK: i64 = 0x4c6f_6b73_7573; // "Loksus"
 
+/// A rebuild of at least this many facilities' rows is followed by an `analyze` of the
+/// figures tables: their statistics would otherwise lag until autovacuum comes by, and the
+/// planner, taking a few rows for hundreds, reads the national figures with a nested loop
+/// that costs ~50 ms instead of ~4 ms (550 facilities).
+const ANALYZE_AFTER: usize = 50;
+
 /// Rebuilds the figures of every facility marked stale. Cheap when nothing is marked.
 pub async fn ensure_fresh(pool: &PgPool) -> Result<()> {
     let stale = sqlx::query_scalar!(r#"select exists (select 1 from figures_stale) as "stale!""#)
@@ -39,6 +45,7 @@ pub async fn rebuild_stale(pool: &PgPool, stale: bool) -> Result<()> {
     let marked = sqlx::query!("delete from figures_stale returning election_id, facility_id")
         .fetch_all(&mut *tx)
         .await?;
+    let mut rebuilt = 0;
     let mut by_election: BTreeMap<i64, Option<HashSet<i64>>> = BTreeMap::new();
     for m in marked {
         let entry = by_election
@@ -72,8 +79,14 @@ pub async fn rebuild_stale(pool: &PgPool, stale: bool) -> Result<()> {
         };
         rebuild(&mut tx, election_id, &ids).await?;
         rebuild_provinces(&mut tx, election_id, &ids).await?;
+        rebuilt += ids.len();
     }
     tx.commit().await?;
+    if rebuilt >= ANALYZE_AFTER {
+        sqlx::query!("analyze facility_figures, province_figures, roll_figures")
+            .execute(pool)
+            .await?;
+    }
     Ok(())
 }
 

@@ -8,11 +8,15 @@
 //! rendered before a write is never served after it; figures marked stale are rebuilt while
 //! a page renders, never behind a held one.
 //!
+//! Requests for a page that is being rendered for the same key and generation wait for that
+//! render instead of rendering it too: on voting day every save raises the generation, and
+//! without this each of the connections reading the dashboard would render it at once.
+//!
 //! Only pages whose HTML depends on nothing but the data, the request's address, the user's
 //! row and session (name, role, scope, CSRF token) and today may take it.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 
 use axum::body::{Body, Bytes};
 use axum::extract::FromRequestParts;
@@ -20,6 +24,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
+use tokio::sync::watch;
 
 use super::Caches;
 use crate::http::AppState;
@@ -33,6 +38,8 @@ const MAX_BYTES: usize = 32 << 20;
 #[derive(Default)]
 pub(crate) struct Pages {
     entries: Mutex<HashMap<String, Page>>,
+    /// The renders under way, by key and generation; their channel closes when they end.
+    renders: Mutex<HashMap<(String, i64), watch::Receiver<()>>>,
 }
 
 struct Page {
@@ -46,6 +53,28 @@ pub struct CachedPage {
     key: String,
     generation: i64,
     etag: HeaderValue,
+    _render: Render,
+}
+
+/// This request's turn to render a page; the requests waiting for it go on when it is
+/// dropped, kept or not.
+struct Render {
+    caches: Caches,
+    key: (String, i64),
+    _done: watch::Sender<()>,
+}
+
+impl Drop for Render {
+    fn drop(&mut self) {
+        lock(&self.caches.pages().renders).remove(&self.key);
+    }
+}
+
+/// What this process can do for a request: the page, a render to wait for, or its own.
+enum Lookup {
+    Held(Bytes),
+    Rendering(watch::Receiver<()>),
+    Render(Render),
 }
 
 impl FromRequestParts<AppState> for CachedPage {
@@ -70,14 +99,20 @@ impl FromRequestParts<AppState> for CachedPage {
         if browser_has(parts, &etag) {
             return Err((StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response());
         }
-        if let Some(body) = caches.pages().get(&key, generation) {
-            return Err(html(etag, body));
-        }
+        let render = loop {
+            match Pages::lookup(&caches, &key, generation) {
+                Lookup::Held(body) => return Err(html(etag, body)),
+                // Closed when that render ends; then look again.
+                Lookup::Rendering(mut done) => while done.changed().await.is_ok() {},
+                Lookup::Render(render) => break render,
+            }
+        };
         Ok(CachedPage {
             caches,
             key,
             generation,
             etag,
+            _render: render,
         })
     }
 }
@@ -149,17 +184,38 @@ fn browser_has(parts: &Parts, etag: &HeaderValue) -> bool {
         .any(|t| t == "*" || t.trim_start_matches("W/") == etag)
 }
 
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 impl Pages {
-    fn get(&self, key: &str, generation: i64) -> Option<Bytes> {
-        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        entries
+    /// The page of `key` at `generation`; else the render of it under way; else this
+    /// request's turn to render it.
+    fn lookup(caches: &Caches, key: &str, generation: i64) -> Lookup {
+        let pages = caches.pages();
+        let mut renders = lock(&pages.renders);
+        let held = lock(&pages.entries)
             .get(key)
             .filter(|p| p.generation == generation)
-            .map(|p| p.body.clone())
+            .map(|p| p.body.clone());
+        if let Some(body) = held {
+            return Lookup::Held(body);
+        }
+        let at = (key.to_owned(), generation);
+        if let Some(done) = renders.get(&at) {
+            return Lookup::Rendering(done.clone());
+        }
+        let (tx, rx) = watch::channel(());
+        renders.insert(at.clone(), rx);
+        Lookup::Render(Render {
+            caches: caches.clone(),
+            key: at,
+            _done: tx,
+        })
     }
 
     fn keep(&self, key: String, generation: i64, body: Bytes) {
-        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        let mut entries = lock(&self.entries);
         if entries.get(&key).is_some_and(|p| p.generation > generation) {
             return;
         }
@@ -174,5 +230,41 @@ impl Pages {
             }
         }
         entries.insert(key, Page { generation, body });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_page_is_rendered_once_per_generation_while_the_others_wait() {
+        let caches = Caches::default();
+        let Lookup::Render(first) = Pages::lookup(&caches, "/", 7) else {
+            panic!("nothing held and nothing rendering: this request renders");
+        };
+        let Lookup::Rendering(mut done) = Pages::lookup(&caches, "/", 7) else {
+            panic!("a second render of the same page and generation");
+        };
+        assert!(
+            matches!(Pages::lookup(&caches, "/", 8), Lookup::Render(_)),
+            "a newer generation does not wait for an older render"
+        );
+        let waiting = tokio::spawn(async move { while done.changed().await.is_ok() {} });
+        caches
+            .pages()
+            .keep("/".into(), 7, Bytes::from_static(b"halaman"));
+        drop(first);
+        waiting.await.unwrap();
+        assert!(matches!(Pages::lookup(&caches, "/", 7), Lookup::Held(b) if b == "halaman"));
+
+        let Lookup::Render(failed) = Pages::lookup(&caches, "/provinsi/16", 7) else {
+            panic!("nothing held: this request renders");
+        };
+        drop(failed);
+        assert!(
+            matches!(Pages::lookup(&caches, "/provinsi/16", 7), Lookup::Render(_)),
+            "a render that ended without a page lets the next request render"
+        );
     }
 }
