@@ -17,6 +17,19 @@ pub struct Turnout {
     pub women: i64,
 }
 
+impl From<[i64; 5]> for Turnout {
+    /// The figures in [`Field::ALL`]'s order.
+    fn from([dpt, dptb, dpk, men, women]: [i64; 5]) -> Turnout {
+        Turnout {
+            dpt,
+            dptb,
+            dpk,
+            men,
+            women,
+        }
+    }
+}
+
 /// A figure of a turnout report, as the import file's column names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {

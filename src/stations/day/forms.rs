@@ -12,7 +12,6 @@ use axum::response::Response;
 use super::store::{self, Entry, Repeats, Tps};
 use crate::db::audit::Actor;
 use crate::domain::access::Action;
-use crate::domain::ballot_accounts::Account;
 use crate::domain::turnout::{Field, Turnout};
 use crate::http::AppState;
 use crate::http::error::Result;
@@ -71,14 +70,7 @@ fn read_turnout(s: &DayStation, form: &Fields) -> Result<Turnout, String> {
             .ok_or_else(|| format!("{} harus bilangan bulat 0–100.000.", f.label()))?
             .into();
     }
-    let [dpt, dptb, dpk, men, women] = v;
-    let t = Turnout {
-        dpt,
-        dptb,
-        dpk,
-        men,
-        women,
-    };
+    let t = Turnout::from(v);
     let problems = t.problems(s.counts);
     if problems.is_empty() {
         Ok(t)
@@ -98,10 +90,7 @@ async fn turnout(
     form: &Fields,
 ) -> FormResult<String> {
     let t = read_turnout(s, form).map_err(|m| Refusal::invalid(m, typed_turnout(form)))?;
-    let target = Tps {
-        id: s.id,
-        types: s.types.clone(),
-    };
+    let target = Tps::of(s);
     let mut tx = state.db.begin().await?;
     store::record_turnout(&mut tx, actor, &[(target, t)], Repeats::Record).await?;
     tx.commit().await?;
@@ -157,20 +146,7 @@ fn read_accounts(s: &DayStation, form: &Fields) -> Result<Vec<Entry>, String> {
                 .ok_or_else(|| format!("{} {label} harus bilangan bulat 0–100.000.", t.label()))?
                 .into();
         }
-        let [received, used, damaged, unused] = v;
-        out.push(Entry {
-            tps: Tps {
-                id: s.id,
-                types: s.types.clone(),
-            },
-            ballot_type: t,
-            account: Account {
-                received,
-                used,
-                damaged,
-                unused,
-            },
-        });
+        out.push(Entry::new(s, t, v));
     }
     if out.is_empty() {
         return Err("Belum ada angka penghitungan surat suara yang diisi.".to_owned());

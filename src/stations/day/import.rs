@@ -11,7 +11,6 @@ use sqlx::PgPool;
 
 use super::store::{self, Entry, Recorded, Repeats, Tps};
 use crate::db::audit::Actor;
-use crate::domain::ballot_accounts::Account;
 use crate::domain::ballots::BallotType;
 use crate::domain::csv_file::{RowError, csv_reader, first_line, match_header};
 use crate::domain::turnout::{Field, Turnout};
@@ -140,61 +139,34 @@ async fn load(pool: &PgPool, election: &Election) -> anyhow::Result<Vec<DayStati
     Ok(day::stations(&mut conn, &rules, None).await?)
 }
 
-/// Checks every row of a turnout file; the reports to record, or the rows' errors.
-fn check_turnout(
+/// Checks every row of a file whose columns are [`KEY_COLUMNS`] then `columns`: the TPS the
+/// key names, then `check` with the row's number, its TPS and its other cells (in `columns`'
+/// order); what to record, or how many rows were refused and why.
+fn check_rows<'s, T>(
     content: &[u8],
-    stations: &[DayStation],
+    stations: &'s [DayStation],
     election: &Election,
-) -> Checked<(Tps, Turnout)> {
+    columns: &[&'static str],
+    mut check: impl FnMut(u64, &'s DayStation, &[&str]) -> Result<T, Vec<RowError>>,
+) -> Checked<T> {
     let mut wanted = KEY_COLUMNS.to_vec();
-    wanted.extend(Field::ALL.map(Field::column));
+    wanted.extend(columns);
     let sheet = sheet(content, &wanted).map_err(|e| (0, e))?;
     let index: Index = stations
         .iter()
         .map(|s| ((s.facility_code.as_str(), s.tps_number), s))
         .collect();
     let (mut out, mut errors, mut rejected) = (Vec::new(), Vec::new(), 0);
-    let mut seen: HashMap<i64, u64> = HashMap::new();
     for (line, record) in &sheet.rows {
-        let cell = |i: usize| record.get(sheet.columns[i]).unwrap_or("").trim();
-        let key = [cell(0), cell(1), cell(2)];
-        let found = find(&index, key, *line, election).map_err(|e| vec![e]);
-        let row = found.and_then(|s| {
-            if let Some(first) = seen.insert(s.id, *line) {
-                let msg = format!("TPS ini sudah ada di baris {first}.");
-                return Err(vec![RowError::new(*line, "tps_number", msg)]);
-            }
-            let mut v = [0i64; 5];
-            for (k, (slot, f)) in v.iter_mut().zip(Field::ALL).enumerate() {
-                *slot = count(cell(3 + k), *line, f.column()).map_err(|e| vec![e])?;
-            }
-            let [dpt, dptb, dpk, men, women] = v;
-            let t = Turnout {
-                dpt,
-                dptb,
-                dpk,
-                men,
-                women,
-            };
-            let problems: Vec<RowError> = t
-                .problems(s.counts)
-                .into_iter()
-                .map(|p| RowError::new(*line, p.field.column(), p.message))
-                .collect();
-            if problems.is_empty() {
-                Ok((s, t))
-            } else {
-                Err(problems)
-            }
-        });
+        let cells: Vec<&str> = (sheet.columns.iter())
+            .map(|&i| record.get(i).unwrap_or("").trim())
+            .collect();
+        let (key, rest) = cells.split_at(KEY_COLUMNS.len());
+        let row = find(&index, [key[0], key[1], key[2]], *line, election)
+            .map_err(|e| vec![e])
+            .and_then(|s| check(*line, s, rest));
         match row {
-            Ok((s, t)) => out.push((
-                Tps {
-                    id: s.id,
-                    types: s.types.clone(),
-                },
-                t,
-            )),
+            Ok(t) => out.push(t),
             Err(e) => {
                 rejected += 1;
                 errors.extend(e);
@@ -206,6 +178,36 @@ fn check_turnout(
     } else {
         Err((rejected, errors))
     }
+}
+
+/// Checks every row of a turnout file; the reports to record, or the rows' errors.
+fn check_turnout(
+    content: &[u8],
+    stations: &[DayStation],
+    election: &Election,
+) -> Checked<(Tps, Turnout)> {
+    let mut seen: HashMap<i64, u64> = HashMap::new();
+    let columns = Field::ALL.map(Field::column);
+    check_rows(content, stations, election, &columns, |line, s, cells| {
+        if let Some(first) = seen.insert(s.id, line) {
+            let msg = format!("TPS ini sudah ada di baris {first}.");
+            return Err(vec![RowError::new(line, "tps_number", msg)]);
+        }
+        let mut v = [0i64; 5];
+        for (slot, (cell, column)) in v.iter_mut().zip(cells.iter().zip(columns)) {
+            *slot = count(cell, line, column).map_err(|e| vec![e])?;
+        }
+        let t = Turnout::from(v);
+        let problems: Vec<RowError> = t
+            .problems(s.counts)
+            .into_iter()
+            .map(|p| RowError::new(line, p.field.column(), p.message))
+            .collect();
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        Ok((Tps::of(s), t))
+    })
 }
 
 /// Turnout for the election from a file with the columns of `export turnout` (`dpt`, `dptb`,
@@ -237,69 +239,34 @@ pub async fn import_turnout(
 
 /// Checks every row of a ballot-accounts file; the accounts to record, or the errors.
 fn check_accounts(content: &[u8], stations: &[DayStation], election: &Election) -> Checked<Entry> {
-    const FIGURES: [&str; 4] = ["received", "used", "damaged", "unused"];
-    let mut wanted = KEY_COLUMNS.to_vec();
-    wanted.push("ballot_type");
-    wanted.extend(FIGURES);
-    let sheet = sheet(content, &wanted).map_err(|e| (0, e))?;
-    let index: Index = stations
-        .iter()
-        .map(|s| ((s.facility_code.as_str(), s.tps_number), s))
-        .collect();
-    let (mut out, mut errors, mut rejected) = (Vec::new(), Vec::new(), 0);
+    const COLUMNS: [&str; 5] = ["ballot_type", "received", "used", "damaged", "unused"];
     let mut seen: HashMap<(i64, BallotType), u64> = HashMap::new();
-    for (line, record) in &sheet.rows {
-        let cell = |i: usize| record.get(sheet.columns[i]).unwrap_or("").trim();
-        let key = [cell(0), cell(1), cell(2)];
-        let row = find(&index, key, *line, election).and_then(|s| {
-            let raw = cell(3).to_lowercase();
-            let Some(t) = BallotType::parse(&raw) else {
-                let msg = format!(
-                    "Jenis surat suara \"{raw}\" tidak dikenal (ppwp, dpr, dpd, dprd_prov, \
-                     dprd_kabkota, gubernur, bupati_walikota)."
-                );
-                return Err(RowError::new(*line, "ballot_type", msg));
-            };
-            if !s.types.contains(&t) {
-                let msg = format!("Surat suara {} tidak ada di TPS ini.", t.label());
-                return Err(RowError::new(*line, "ballot_type", msg));
-            }
-            if let Some(first) = seen.insert((s.id, t), *line) {
-                let msg = format!("TPS dan jenis surat suara ini sudah ada di baris {first}.");
-                return Err(RowError::new(*line, "ballot_type", msg));
-            }
-            let mut v = [0i64; 4];
-            for (k, (slot, column)) in v.iter_mut().zip(FIGURES).enumerate() {
-                *slot = count(cell(4 + k), *line, column)?;
-            }
-            let [received, used, damaged, unused] = v;
-            Ok(Entry {
-                tps: Tps {
-                    id: s.id,
-                    types: s.types.clone(),
-                },
-                ballot_type: t,
-                account: Account {
-                    received,
-                    used,
-                    damaged,
-                    unused,
-                },
-            })
-        });
-        match row {
-            Ok(e) => out.push(e),
-            Err(e) => {
-                rejected += 1;
-                errors.push(e);
-            }
+    check_rows(content, stations, election, &COLUMNS, |line, s, cells| {
+        let refuse = |msg: String| vec![RowError::new(line, "ballot_type", msg)];
+        let raw = cells[0].to_lowercase();
+        let Some(t) = BallotType::parse(&raw) else {
+            return Err(refuse(format!(
+                "Jenis surat suara \"{raw}\" tidak dikenal (ppwp, dpr, dpd, dprd_prov, \
+                 dprd_kabkota, gubernur, bupati_walikota)."
+            )));
+        };
+        if !s.types.contains(&t) {
+            return Err(refuse(format!(
+                "Surat suara {} tidak ada di TPS ini.",
+                t.label()
+            )));
         }
-    }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err((rejected, errors))
-    }
+        if let Some(first) = seen.insert((s.id, t), line) {
+            return Err(refuse(format!(
+                "TPS dan jenis surat suara ini sudah ada di baris {first}."
+            )));
+        }
+        let mut v = [0i64; 4];
+        for (slot, (cell, column)) in v.iter_mut().zip(cells[1..].iter().zip(&COLUMNS[1..])) {
+            *slot = count(cell, line, column).map_err(|e| vec![e])?;
+        }
+        Ok(Entry::new(s, t, v))
+    })
 }
 
 /// Ballot accounts for the election from a file with the columns of `export

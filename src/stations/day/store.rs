@@ -12,13 +12,22 @@ use crate::domain::ballot_accounts::Account;
 use crate::domain::ballots::BallotType;
 use crate::domain::turnout::Turnout;
 use crate::http::error::Result;
-use crate::read::day::settle;
+use crate::read::day::{DayStation, settle};
 
 /// A TPS a voting-day write is about: its id and the ballot types it has.
 #[derive(Debug, Clone)]
 pub struct Tps {
     pub id: i64,
     pub types: Vec<BallotType>,
+}
+
+impl Tps {
+    pub fn of(s: &DayStation) -> Tps {
+        Tps {
+            id: s.id,
+            types: s.types.clone(),
+        }
+    }
 }
 
 /// What a batch of writes did.
@@ -109,6 +118,23 @@ pub struct Entry {
     pub tps: Tps,
     pub ballot_type: BallotType,
     pub account: Account,
+}
+
+impl Entry {
+    /// The account of `ballot_type` at TPS `s`: received, used, damaged, unused.
+    pub fn new(s: &DayStation, ballot_type: BallotType, counts: [i64; 4]) -> Entry {
+        let [received, used, damaged, unused] = counts;
+        Entry {
+            tps: Tps::of(s),
+            ballot_type,
+            account: Account {
+                received,
+                used,
+                damaged,
+                unused,
+            },
+        }
+    }
 }
 
 /// Appends the accounts that differ from the latest of their TPS and type (an unchanged one
