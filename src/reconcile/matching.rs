@@ -2,7 +2,7 @@
 //! as fast as an anti-join of the same data). The groups are defined once, in the SQL
 //! function `kpu_list_pairs` (migration `20261130000041`); counts and rows both read it.
 
-use sqlx::{PgConnection, PgPool};
+use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 
 use super::list::Entry;
 use crate::http::error::Result;
@@ -158,6 +158,17 @@ pub async fn store(
     Ok(id)
 }
 
+/// A transaction whose hash joins have room for a whole list: with the default
+/// `work_mem` (4 MB) the hash of a 300.000-row list is split into batches written to and
+/// read back from temporary files.
+async fn with_room(pool: &PgPool) -> Result<Transaction<'static, Postgres>> {
+    let mut tx = pool.begin().await?;
+    sqlx::query!("set local work_mem = '64MB'")
+        .execute(&mut *tx)
+        .await?;
+    Ok(tx)
+}
+
 /// The size of each group.
 #[tracing::instrument(skip(pool))]
 pub async fn counts(
@@ -166,6 +177,7 @@ pub async fn counts(
     facility_id: i64,
     list_id: i64,
 ) -> Result<Counts> {
+    let mut tx = with_room(pool).await?;
     let c = sqlx::query!(
         r#"select count(*) filter (where on_kpu) as "kpu!",
                   count(*) filter (where matched) as "matched!",
@@ -178,8 +190,9 @@ pub async fn counts(
         facility_id,
         list_id
     )
-    .fetch_one(pool)
+    .fetch_one(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(Counts {
         kpu: c.kpu,
         matched: c.matched,
@@ -250,6 +263,7 @@ pub async fn rows(
     group: Group,
     limit: i64,
 ) -> Result<Vec<Row>> {
+    let mut tx = with_room(pool).await?;
     let rows = sqlx::query!(
         r#"with pairs as (
                select g.nik, g.roll_name, g.kpu_name, g.roll_tps, g.kpu_tps,
@@ -290,8 +304,9 @@ pub async fn rows(
         group.slug(),
         limit
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(rows
         .into_iter()
         .map(|r| Row {

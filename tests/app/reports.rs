@@ -380,6 +380,40 @@ async fn reconciliation_sorts_every_nik_into_its_group() {
     assert_eq!(status, StatusCode::OK);
 }
 
+/// `loksus reconcile` stores the list and prints every group's size on one line, which
+/// scripts read (scripts/bench).
+#[tokio::test]
+async fn the_command_line_prints_every_groups_size_on_one_line() {
+    let app = TestApp::spawn_with_demo().await;
+    // Roll: voters 1–4 active and eligible, none on a TPS.
+    add_voters(&app, "lapas-lubuklinggau", 4, 1, "").await;
+    // KPU: 1, 2 (another name), 99 (unknown); 3 and 4 missing.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("dpt.csv");
+    std::fs::write(
+        &file,
+        "nik;nama;tps\n1674010101900001;Warga 1;1\n1674010101900002;Warga Dua;1\n1674010101900099;Orang Lain;1\n",
+    )
+    .unwrap();
+    let out = crate::helpers::loksus(
+        &app,
+        &[
+            "reconcile",
+            file.to_str().unwrap(),
+            "--facility",
+            "lapas-lubuklinggau",
+        ],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let line = String::from_utf8(out.stdout).unwrap();
+    let (counts, timing) = line.trim_end().split_once(" (matched in ").unwrap();
+    assert_eq!(
+        counts,
+        "kpu 3, matched 2, kpu_only 1, roll_only 2, tps_differs 2, name_differs 1"
+    );
+    assert!(timing.ends_with(" ms)"), "{line}");
+}
+
 #[tokio::test]
 async fn a_kpu_liaison_of_another_province_gets_404_for_sumatera_selatan() {
     let app = TestApp::spawn_with_demo().await;
