@@ -231,7 +231,8 @@ impl<'a> Row<'a> {
     fn field(&mut self, value: Option<&[u8]>) {
         match value {
             Some(bytes) => {
-                self.out.extend_from_slice(&(bytes.len() as i32).to_be_bytes());
+                self.out
+                    .extend_from_slice(&(bytes.len() as i32).to_be_bytes());
                 self.out.extend_from_slice(bytes);
             }
             None => self.out.extend_from_slice(&(-1i32).to_be_bytes()),
