@@ -740,3 +740,58 @@ async fn roll_pages_keep_the_selected_election_with_two_elections() {
         "/fasilitas/lapas-lubuklinggau/daftar?pemilihan=pemilu-2024"
     );
 }
+
+/// A voter's election and facility are kept by one key, to `rolls` (issue 17: one check per
+/// inserted voter instead of two). Elections and facilities created in either order hold
+/// rolls, a voter of a facility or election that does not exist is refused, and deleting an
+/// election still deletes its voters.
+#[tokio::test]
+async fn every_election_and_facility_hold_a_roll_and_nothing_else_does() {
+    let db = TestDb::new().await;
+    let exec = |sql: &'static str| sqlx::query(sql).execute(&db.pool);
+    let facility = "insert into facilities (code, name, facility_type, province_code, kabkota_code)
+                    values ($1, $1, 'lapas', '16', '16.71') returning id";
+    let before: i64 = sqlx::query_scalar(facility)
+        .bind("lapas-dulu")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    let election: i64 = sqlx::query_scalar(
+        "insert into elections (slug, name, kind, voting_day, transfer_deadline,
+             detainee_transfer_deadline, max_voters_per_tps, reserve_basis_points, ballot_types)
+         values ('uji', 'Uji', 'pemilu', '2029-02-14', '2029-01-14', '2029-02-07', 300, 200,
+                 '{ppwp}')
+         returning id",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    let after: i64 = sqlx::query_scalar(facility)
+        .bind("lapas-kemudian")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    let voter = |election: i64, facility: i64, key: &'static str| {
+        sqlx::query(
+            "insert into voters (election_id, facility_id, row_key, nik_flag, name, birth_date,
+                                 sex, legal_status)
+             values ($1, $2, $3, 'no_nik', $3, '1990-01-01', 'L', 'convict')",
+        )
+        .bind(election)
+        .bind(facility)
+        .bind(key)
+        .execute(&db.pool)
+    };
+    voter(election, before, "a").await.unwrap();
+    voter(election, after, "b").await.unwrap();
+    assert!(voter(election, after + 1000, "c").await.is_err());
+    assert!(voter(election + 1000, before, "d").await.is_err());
+    exec("delete from elections where slug = 'uji'")
+        .await
+        .unwrap();
+    let left: i64 = sqlx::query_scalar("select count(*) from voters")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(left, 0);
+}

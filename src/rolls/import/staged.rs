@@ -218,17 +218,35 @@ pub(super) async fn apply(
         }
     }
     stages.done("transfers");
-    let matched = matched(conn, target, import_id).await?;
-    report.updated = update_changed(conn, target, import_id, actor).await?;
-    report.unchanged = matched - report.updated;
-    stages.done("update changed");
+    // A first import (an empty roll) has nothing to compare, update or depart: the
+    // statements that join the whole file with the roll are left out.
+    let empty = roll_is_empty(conn, target).await?;
+    if !empty {
+        let matched = matched(conn, target, import_id).await?;
+        report.updated = update_changed(conn, target, import_id, actor).await?;
+        report.unchanged = matched - report.updated;
+        stages.done("update changed");
+    }
     report.inserted = insert_new(conn, target, import_id).await?;
     stages.done("insert new");
-    if opts.mode == Mode::Replace {
+    if opts.mode == Mode::Replace && !empty {
         report.departed = depart_missing(conn, target, import_id, actor).await?;
         stages.done("depart missing");
     }
     Ok(())
+}
+
+/// Whether the roll holds no voter at all, active or departed.
+async fn roll_is_empty(conn: &mut PgConnection, target: &Place) -> Result<bool, ImportError> {
+    let (e, f) = (target.election.id, target.facility_id);
+    Ok(sqlx::query_scalar!(
+        r#"select not exists (select 1 from voters where election_id = $1 and facility_id = $2)
+               as "empty!""#,
+        e,
+        f
+    )
+    .fetch_one(&mut *conn)
+    .await?)
 }
 
 /// How many staged rows match a voter of the roll.

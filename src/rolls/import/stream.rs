@@ -1,10 +1,10 @@
 //! Streaming the file into `roll_staging`: this task reads the rows (CSV) in batches, a worker
-//! thread checks each batch (`parse_row`, pure) and writes the valid rows as `COPY` text, and
+//! thread checks each batch (`parse_row`, pure) and writes the valid rows as binary `COPY`, and
 //! this task sends the checked batches to the server while the worker checks the next. So
 //! reading, checking and the server's `COPY` run at the same time; memory holds a few
 //! batches, whatever the file's size.
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::thread::JoinHandle;
 
 use sqlx::PgConnection;
@@ -24,7 +24,7 @@ const IN_FLIGHT: usize = 2;
 /// Rows read from the file, each with its row number.
 type Batch = Vec<(u64, csv::StringRecord)>;
 
-/// A batch checked: the valid rows as `COPY` text, the rejected rows' problems and numbers.
+/// A batch checked: the valid rows as binary `COPY` rows, the rejected rows' problems and numbers.
 #[derive(Default)]
 struct Checked {
     copy: Vec<u8>,
@@ -37,7 +37,10 @@ const COPY: &str = "copy roll_staging (import_id, line, row_key, nik, nik_flag, 
     nik_problem, name, birth_date, sex, legal_status, marital_status, home_region_code,
     home_from_nik, rights_revoked, release_date, list, birth_place, registration_no,
     disability, ktp_el, admitted_on, form_origin_tps, form_origin_desa, form_date, kpu_tps)
-    from stdin";
+    from stdin with (format binary)";
+
+/// How many columns that is.
+const COLUMNS: i16 = 26;
 
 /// Streams the file: checks each row, stages the valid ones with `COPY`, and records the
 /// rejected ones in `report` and `rejected`.
@@ -50,6 +53,7 @@ pub(super) async fn stage(
     rejected: &mut Vec<i64>,
 ) -> Result<(), ImportError> {
     let mut copy = conn.copy_in_raw(COPY).await?;
+    copy.send(COPY_HEADER).await?;
     let (to_worker, batches) = channel(IN_FLIGHT);
     let (to_stage, mut checked) = channel(IN_FLIGHT);
     let mut worker = Some(spawn_checker(header, import_id, today, batches, to_stage));
@@ -79,6 +83,7 @@ pub(super) async fn stage(
         let done = next_checked(&mut checked, &mut worker).await?;
         send(&mut copy, done, report, rejected).await?;
     }
+    copy.send(COPY_TRAILER).await?;
     copy.finish().await?;
     Ok(())
 }
@@ -158,7 +163,7 @@ fn spawn_checker(
             let mut done = Checked::default();
             for (line, record) in &batch {
                 match parse_row(&header, record, *line, today) {
-                    Ok(v) => copy_line(&mut done.copy, import_id, *line, &v),
+                    Ok(v) => copy_row(&mut done.copy, import_id, *line, &v),
                     Err(errors) => {
                         done.errors.extend(errors);
                         done.rejected.push(*line as i64);
@@ -172,107 +177,118 @@ fn spawn_checker(
     })
 }
 
-/// A valid row as a line of `COPY` text (tab-separated, `\N` for none).
-fn copy_line(out: &mut Vec<u8>, import_id: i64, line: u64, v: &VoterRow) {
-    let mut w = Line::new(out);
-    w.shown(import_id);
-    w.shown(line);
+/// A valid row as a row of binary `COPY`.
+fn copy_row(out: &mut Vec<u8>, import_id: i64, line: u64, v: &VoterRow) {
+    let mut w = Row::new(out, COLUMNS);
+    w.int8(import_id);
+    w.int8(line as i64);
     w.text(Some(&v.row_key()));
     w.text(v.nik.as_deref());
     w.text(v.flag.map(|f| f.code()));
     w.text(v.nik_raw.as_deref());
     w.text(v.nik_problem.map(|p| p.code()));
     w.text(Some(&v.name));
-    w.shown(v.birth_date);
+    w.date(Some(v.birth_date));
     w.text(Some(v.sex.as_str()));
     w.text(Some(v.legal_status.as_str()));
     w.text(Some(v.marital_status.as_str()));
     w.text(v.home_region_code.as_deref());
     w.boolean(Some(v.home_from_nik));
     w.boolean(Some(v.rights_revoked));
-    w.maybe(v.release_date);
+    w.date(v.release_date);
     w.text(v.list.map(|l| l.as_str()));
     w.text(v.birth_place.as_deref());
     w.text(v.registration_no.as_deref());
     w.text(v.disability.as_deref());
     w.boolean(v.ktp_el);
-    w.maybe(v.admitted_on);
+    w.date(v.admitted_on);
     w.text(v.form_origin_tps.as_deref());
     w.text(v.form_origin_desa.as_deref());
-    w.maybe(v.form_date);
-    w.maybe(v.kpu_tps);
-    out.push(b'\n');
+    w.date(v.form_date);
+    w.int4(v.kpu_tps);
 }
 
-/// Writes the fields of one `COPY` text line.
-struct Line<'a> {
+/// The start of a binary `COPY` stream: its signature, no flags, no header extension.
+const COPY_HEADER: &[u8] = b"PGCOPY\n\xff\r\n\0\0\0\0\0\0\0\0\0";
+
+/// The end of a binary `COPY` stream: a row of -1 fields.
+const COPY_TRAILER: &[u8] = &[0xff, 0xff];
+
+/// PostgreSQL's day 0 (2000-01-01) as a Julian day.
+const PG_EPOCH_JULIAN_DAY: i32 = 2_451_545;
+
+/// Writes the fields of one binary `COPY` row: each its length and its bytes, or -1 for none.
+struct Row<'a> {
     out: &'a mut Vec<u8>,
-    first: bool,
 }
 
-impl<'a> Line<'a> {
-    fn new(out: &'a mut Vec<u8>) -> Line<'a> {
-        Line { out, first: true }
+impl<'a> Row<'a> {
+    fn new(out: &'a mut Vec<u8>, fields: i16) -> Row<'a> {
+        out.extend_from_slice(&fields.to_be_bytes());
+        Row { out }
     }
 
-    fn separate(&mut self) {
-        if !self.first {
-            self.out.push(b'\t');
-        }
-        self.first = false;
-    }
-
-    /// A value whose display needs no escaping (numbers, dates).
-    fn shown(&mut self, value: impl std::fmt::Display) {
-        self.separate();
-        let _ = write!(self.out, "{value}");
-    }
-
-    fn maybe(&mut self, value: Option<impl std::fmt::Display>) {
+    fn field(&mut self, value: Option<&[u8]>) {
         match value {
-            Some(v) => self.shown(v),
-            None => self.text(None),
+            Some(bytes) => {
+                self.out
+                    .extend_from_slice(&(bytes.len() as i32).to_be_bytes());
+                self.out.extend_from_slice(bytes);
+            }
+            None => self.out.extend_from_slice(&(-1i32).to_be_bytes()),
         }
+    }
+
+    fn int8(&mut self, value: i64) {
+        self.field(Some(&value.to_be_bytes()));
+    }
+
+    fn int4(&mut self, value: Option<i32>) {
+        self.field(value.map(i32::to_be_bytes).as_ref().map(|b| &b[..]));
+    }
+
+    /// Days since 2000-01-01.
+    fn date(&mut self, value: Option<Date>) {
+        self.int4(value.map(|d| d.to_julian_day() - PG_EPOCH_JULIAN_DAY));
     }
 
     fn boolean(&mut self, value: Option<bool>) {
-        self.text(value.map(|b| if b { "t" } else { "f" }));
+        self.field(value.map(|b| if b { &[1u8][..] } else { &[0u8][..] }));
     }
 
-    /// Text, escaped; none (or empty, as the file leaves it) is `\N`.
+    /// Text; none, or empty as the file leaves it, is none.
     fn text(&mut self, value: Option<&str>) {
-        self.separate();
-        let value = value.unwrap_or_default();
-        if value.is_empty() {
-            self.out.extend_from_slice(b"\\N");
-            return;
-        }
-        for &b in value.as_bytes() {
-            match b {
-                b'\\' => self.out.extend_from_slice(b"\\\\"),
-                b'\t' => self.out.extend_from_slice(b"\\t"),
-                b'\n' => self.out.extend_from_slice(b"\\n"),
-                b'\r' => self.out.extend_from_slice(b"\\r"),
-                _ => self.out.push(b),
-            }
-        }
+        self.field(value.filter(|v| !v.is_empty()).map(str::as_bytes));
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::Line;
+    use time::macros::date;
+
+    use super::Row;
 
     #[test]
-    fn copy_text_escapes_separators_and_writes_none_as_null() {
+    fn binary_copy_fields_are_length_and_bytes_and_none_is_minus_one() {
         let mut out = Vec::new();
-        let mut w = Line::new(&mut out);
-        w.text(Some("a\tb\\c\nd"));
+        let mut w = Row::new(&mut out, 6);
+        w.text(Some("ab"));
         w.text(None);
         w.text(Some(""));
         w.boolean(Some(true));
-        w.maybe(Some(7));
-        w.maybe(None::<i32>);
-        assert_eq!(out, b"a\\tb\\\\c\\nd\t\\N\t\\N\tt\t7\t\\N");
+        w.date(Some(date!(2000 - 01 - 02)));
+        w.int4(None);
+        let none = [0xff, 0xff, 0xff, 0xff];
+        let expected: Vec<u8> = [
+            &[0, 6][..],
+            &[0, 0, 0, 2, b'a', b'b'],
+            &none,
+            &none,
+            &[0, 0, 0, 1, 1],
+            &[0, 0, 0, 4, 0, 0, 0, 1],
+            &none,
+        ]
+        .concat();
+        assert_eq!(out, expected);
     }
 }
