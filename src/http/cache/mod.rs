@@ -13,9 +13,11 @@
 //! answers ([`listen::after_writes`]), so that this process's next request sees what it wrote.
 //!
 //! Pages are not invalidated by notifications: each request reads the data generation from
-//! the database (one single-row read), which every writing transaction raises when it
-//! commits, so a page held for an older generation is never served.
+//! the database (one single-row read, shared by the requests that arrive while another read
+//! is under way: [`generation`]), which every writing transaction raises when it commits, so
+//! a page held for an older generation is never served.
 
+mod generation;
 pub mod listen;
 pub mod pages;
 pub mod sessions;
@@ -43,6 +45,7 @@ struct Inner {
     sessions: TtlMap<String, tower_sessions::session::Record>,
     users: TtlMap<i64, UserRow>,
     pages: pages::Pages,
+    generations: Arc<generation::Reads>,
     sync: listen::Sync,
 }
 
@@ -84,6 +87,11 @@ impl Caches {
 
     pub(crate) fn pages(&self) -> &pages::Pages {
         &self.0.pages
+    }
+
+    /// The data generation as the database holds it now (see [`generation`]).
+    pub(crate) async fn generation(&self, db: &sqlx::PgPool) -> sqlx::Result<i64> {
+        self.0.generations.generation(db).await
     }
 
     /// Drops every session and user (the listener connected, or lost its connection).

@@ -3,8 +3,9 @@
 //! A handler takes a [`CachedPage`] as its first extractor and answers with
 //! [`CachedPage::keep`]: when this process holds the page for the same request (address,
 //! user, session, today) and the current data generation, or the browser does, the handler
-//! does not run at all. The generation is read from the database on every request (one
-//! single-row read): every transaction that wrote data raises it as it commits, so a page
+//! does not run at all. The generation is read from the database for every request (one
+//! single-row read that started after the request arrived, shared with the requests that
+//! arrived with it): every transaction that wrote data raises it as it commits, so a page
 //! rendered before a write is never served after it; figures marked stale are rebuilt while
 //! a page renders, never behind a held one.
 //!
@@ -90,10 +91,8 @@ impl FromRequestParts<AppState> for CachedPage {
         let user = CurrentUser::from_request_parts(parts, state)
             .await
             .map_err(IntoResponse::into_response)?;
-        let generation = sqlx::query_scalar!("select generation from data_generation")
-            .fetch_one(&state.db)
-            .await
-            .map_err(|e| AppError::from(e).into_response())?;
+        let generation =
+            (caches.generation(&state.db).await).map_err(|e| AppError::from(e).into_response())?;
         let key = key(parts, &user, state);
         let etag = etag(&key, generation);
         if browser_has(parts, &etag) {
