@@ -38,12 +38,21 @@ fn missing_piece(root: &Path, chromium: &Path) -> Option<String> {
     None
 }
 
-/// Chromium's path, or `None` (with the reason printed) when a piece is missing on a machine
-/// that does not require the browser.
-fn browser(root: &Path, what: &str) -> Option<PathBuf> {
+/// What a browser test runs with: the project root, Chromium, and its turn (held while it
+/// runs; see [`ONE_AT_A_TIME`]).
+struct Browser {
+    root: PathBuf,
+    chromium: PathBuf,
+    _turn: tokio::sync::MutexGuard<'static, ()>,
+}
+
+/// The browser, once it is this test's turn; `None` (with the reason printed) when a piece
+/// is missing on a machine that does not require the browser.
+async fn browser(what: &str) -> Option<Browser> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let chromium =
         PathBuf::from(std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned()));
-    if let Some(missing) = missing_piece(root, &chromium) {
+    if let Some(missing) = missing_piece(&root, &chromium) {
         assert!(
             std::env::var_os("LOKSUS_REQUIRE_BROWSER").is_none(),
             "{what} required but {missing}"
@@ -51,7 +60,12 @@ fn browser(root: &Path, what: &str) -> Option<PathBuf> {
         eprintln!("{what} skipped: {missing}");
         return None;
     }
-    Some(chromium)
+    let _turn = ONE_AT_A_TIME.lock().await;
+    Some(Browser {
+        root,
+        chromium,
+        _turn,
+    })
 }
 
 /// One account of a journey: its key in ACCOUNTS, role, scope, and what else the script
@@ -79,6 +93,21 @@ impl Account {
             extra: serde_json::json!({}),
         }
     }
+}
+
+/// A registrar of Lapas Lubuklinggau, a kanwil of Sumatera Selatan and a KPU liaison of
+/// `kpu_province`.
+fn registrar_kanwil_kpu(kpu_province: &'static str) -> Vec<Account> {
+    vec![
+        Account::new(
+            "registrar",
+            Role::Registrar,
+            None,
+            Some("lapas-lubuklinggau"),
+        ),
+        Account::new("kanwil", Role::Kanwil, Some("16"), None),
+        Account::new("kpu", Role::Kpu, Some(kpu_province), None),
+    ]
 }
 
 /// Creates the accounts (usernames `{prefix}-{key}`) and returns ACCOUNTS' JSON.
@@ -111,11 +140,11 @@ async fn create_accounts(app: &TestApp, prefix: &str, accounts: Vec<Account>) ->
 /// Runs `tests/browser/{script}` against `app` and fails with its output unless it exits 0.
 async fn run_script(
     app: &TestApp,
-    root: PathBuf,
-    chromium: PathBuf,
+    browser: &Browser,
     script: &'static str,
     env: Vec<(&'static str, String)>,
 ) {
+    let (root, chromium) = (browser.root.clone(), browser.chromium.clone());
     let out = root.join("target/browser-screenshots");
     let base = app.base.clone();
     let result = tokio::task::spawn_blocking(move || {
@@ -146,27 +175,11 @@ async fn run_script(
 
 #[tokio::test]
 async fn journeys_work_in_a_real_browser() {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let Some(chromium) = browser(&root, "browser journeys") else {
+    let Some(browser) = browser("browser journeys").await else {
         return;
     };
-    let _turn = ONE_AT_A_TIME.lock().await;
     let app = TestApp::spawn_with_demo().await;
-    let accounts = create_accounts(
-        &app,
-        "jelajah",
-        vec![
-            Account::new(
-                "registrar",
-                Role::Registrar,
-                None,
-                Some("lapas-lubuklinggau"),
-            ),
-            Account::new("kanwil", Role::Kanwil, Some("16"), None),
-            Account::new("kpu", Role::Kpu, Some("31"), None),
-        ],
-    )
-    .await;
+    let accounts = create_accounts(&app, "jelajah", registrar_kanwil_kpu("31")).await;
     let work = tempfile::tempdir().unwrap();
     let roll = work.path().join("daftar.csv");
     std::fs::write(
@@ -187,42 +200,19 @@ async fn journeys_work_in_a_real_browser() {
             work.path().join("unduhan").display().to_string(),
         ),
     ];
-    run_script(&app, root, chromium, "journeys.mjs", env).await;
+    run_script(&app, &browser, "journeys.mjs", env).await;
 }
 
 /// `tests/browser/home.mjs`: the home page of a registrar, a kanwil and a KPU liaison on the
 /// simulation demo, in Chromium. Screenshots go to `target/browser-screenshots/home-*.png`.
 #[tokio::test]
 async fn home_pages_work_in_a_real_browser() {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let Some(chromium) = browser(&root, "home page journeys") else {
+    let Some(browser) = browser("home page journeys").await else {
         return;
     };
-    let _turn = ONE_AT_A_TIME.lock().await;
     let app = TestApp::spawn_with_simulation().await;
-    let accounts = create_accounts(
-        &app,
-        "beranda",
-        vec![
-            Account::new(
-                "registrar",
-                Role::Registrar,
-                None,
-                Some("lapas-lubuklinggau"),
-            ),
-            Account::new("kanwil", Role::Kanwil, Some("16"), None),
-            Account::new("kpu", Role::Kpu, Some("16"), None),
-        ],
-    )
-    .await;
-    run_script(
-        &app,
-        root,
-        chromium,
-        "home.mjs",
-        vec![("ACCOUNTS", accounts)],
-    )
-    .await;
+    let accounts = create_accounts(&app, "beranda", registrar_kanwil_kpu("16")).await;
+    run_script(&app, &browser, "home.mjs", vec![("ACCOUNTS", accounts)]).await;
 }
 
 /// Tables that fit (`tests/browser/fit.mjs`): each role's main pages at 1366×900 and 390×844,
@@ -230,11 +220,9 @@ async fn home_pages_work_in_a_real_browser() {
 /// own focusable box with its first column in view. Screenshots `fit-*.png`.
 #[tokio::test]
 async fn pages_fit_a_laptop_and_a_phone() {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let Some(chromium) = browser(&root, "fit checks") else {
+    let Some(browser) = browser("fit checks").await else {
         return;
     };
-    let _turn = ONE_AT_A_TIME.lock().await;
     let app = TestApp::spawn_with_simulation().await;
     // Each account with the province and facility it visits, and its extra pages.
     let visits = |province: &str, facility: &str, extra: serde_json::Value| serde_json::json!({ "province": province, "facility": facility, "extra": extra });
@@ -285,12 +273,5 @@ async fn pages_fit_a_laptop_and_a_phone() {
         ],
     )
     .await;
-    run_script(
-        &app,
-        root,
-        chromium,
-        "fit.mjs",
-        vec![("ACCOUNTS", accounts)],
-    )
-    .await;
+    run_script(&app, &browser, "fit.mjs", vec![("ACCOUNTS", accounts)]).await;
 }
