@@ -83,7 +83,7 @@ pub async fn rebuild_stale(pool: &PgPool, stale: bool) -> Result<()> {
     }
     tx.commit().await?;
     if rebuilt >= ANALYZE_AFTER {
-        sqlx::query!("analyze facility_figures, province_figures, roll_figures")
+        sqlx::query!("analyze facility_figures, province_figures, roll_figures, kpu_list_figures")
             .execute(pool)
             .await?;
     }
@@ -272,7 +272,8 @@ pub async fn rebuild(conn: &mut PgConnection, election_id: i64, facilities: &[i6
     )
     .execute(&mut *conn)
     .await?;
-    super::roll_figures::rebuild(conn, election_id, facilities).await
+    super::roll_figures::rebuild(conn, election_id, facilities).await?;
+    super::kpu_figures::rebuild(conn, election_id, facilities).await
 }
 
 /// A facility with its figures.

@@ -157,28 +157,23 @@ impl Reconciliation {
     }
 }
 
-/// Every facility in scope (the province, or all) with its reconciliation counts.
+/// Every facility in scope (the province, or all) with its reconciliation counts, as kept in
+/// `kpu_list_figures` (rebuilt first for what changed).
 pub async fn reconciliations(
     pool: &PgPool,
     election_id: i64,
     province: Option<&str>,
 ) -> Result<Vec<Reconciliation>> {
+    super::figures::ensure_fresh(pool).await?;
     Ok(sqlx::query_as!(
         Reconciliation,
-        r#"select f.province_code, f.code, f.name, l.id is not null as "listed!",
-                  coalesce(c.kpu_only, 0) as "kpu_only!", coalesce(c.roll_only, 0) as "roll_only!",
-                  coalesce(c.tps_differs, 0) as "tps_differs!",
-                  coalesce(c.name_differs, 0) as "name_differs!"
+        r#"select f.province_code, f.code, f.name, x.facility_id is not null as "listed!",
+                  coalesce(x.kpu_only, 0)::int8 as "kpu_only!",
+                  coalesce(x.roll_only, 0)::int8 as "roll_only!",
+                  coalesce(x.tps_differs, 0)::int8 as "tps_differs!",
+                  coalesce(x.name_differs, 0)::int8 as "name_differs!"
            from facilities f
-           left join kpu_lists l on l.facility_id = f.id and l.election_id = $1
-           left join lateral (
-               select count(*) filter (where p.kpu_only) as kpu_only,
-                      count(*) filter (where p.roll_only) as roll_only,
-                      count(*) filter (where p.tps_differs) as tps_differs,
-                      count(*) filter (where p.name_differs) as name_differs
-               from kpu_list_pairs($1, f.id, l.id) p
-               where l.id is not null
-           ) c on true
+           left join kpu_list_figures x on x.facility_id = f.id and x.election_id = $1
            where ($2::text is null or f.province_code = $2)
            order by f.province_code, f.name"#,
         election_id,

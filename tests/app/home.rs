@@ -199,6 +199,79 @@ async fn kpu_home_shows_the_reconciliation_differences() {
     assert_eq!(task(&home, "tanpa-daftar-kpu").unwrap().0, 18);
 }
 
+/// Lubuklinggau's line on the KPU home page as its reconciliation page counts the groups
+/// now, and whether the home page shows it.
+async fn llg_reconciliation(kpu: &Browser) -> (String, bool) {
+    let (_, page) = kpu.get(&format!("/fasilitas/{LLG}/rekonsiliasi")).await;
+    let group = |slug: &str| row_cells(&page, &format!(r#"data-group="{slug}""#))[1].clone();
+    let line = format!(
+        "Lapas Kelas IIA Lubuklinggau: {} hanya di daftar WBP, {} hanya di daftar KPU, {} beda TPS, {} beda nama",
+        group("hanya-daftar"),
+        group("hanya-kpu"),
+        group("beda-tps"),
+        group("beda-nama")
+    );
+    let (_, home) = kpu.get("/").await;
+    let shown = home.contains(&line);
+    (line, shown)
+}
+
+#[tokio::test]
+async fn kpu_home_follows_changes_made_after_the_list_was_stored() {
+    let app = TestApp::spawn_with_simulation().await;
+    let kpu = app.login(Role::Kpu, Some("16"), None).await;
+    let (before, shown) = llg_reconciliation(&kpu).await;
+    assert!(shown, "{before}");
+    // A voter on KPU's list at the same TPS moves to another TPS of the facility.
+    let moved = sqlx::query(
+        "with target as (
+             select v.id, s.tps_number from voters v
+             join elections e on e.id = v.election_id and e.slug = 'simulasi'
+             join facilities f on f.id = v.facility_id and f.code = 'lapas-lubuklinggau'
+             join stations s on s.id = v.station_id
+             join kpu_lists l on l.election_id = e.id and l.facility_id = f.id
+             join kpu_list_entries k on k.list_id = l.id and k.nik = v.nik
+                                     and k.tps = s.tps_number
+             where v.status = 'active' order by v.id limit 1
+         )
+         update voters v set station_id = (
+             select o.id from stations o
+             where o.election_id = v.election_id and o.facility_id = v.facility_id
+               and o.tps_number <> t.tps_number
+             order by o.tps_number limit 1)
+         from target t where v.id = t.id",
+    )
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(moved.rows_affected(), 1);
+    let (after_move, shown) = llg_reconciliation(&kpu).await;
+    assert_ne!(after_move, before);
+    assert!(shown, "{after_move}");
+    // KPU sends a new list: one NIK nobody on the roll has.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("dpt.csv");
+    std::fs::write(&file, "nik;nama;tps\n1674010101900099;Orang Lain;1\n").unwrap();
+    let out = crate::helpers::loksus(
+        &app,
+        &[
+            "reconcile",
+            file.to_str().unwrap(),
+            "--facility",
+            LLG,
+            "--election",
+            "simulasi",
+        ],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let (after_list, shown) = llg_reconciliation(&kpu).await;
+    assert!(
+        after_list.ends_with("1 hanya di daftar KPU, 0 beda TPS, 0 beda nama"),
+        "{after_list}"
+    );
+    assert!(shown, "{after_list}");
+}
+
 #[tokio::test]
 async fn admin_home_shows_the_national_picture_and_administration() {
     let app = TestApp::spawn_with_simulation().await;

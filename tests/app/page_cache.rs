@@ -109,6 +109,7 @@ async fn every_table_but_the_derived_and_private_ones_raises_the_data_generation
             "data_generation",
             "facility_figures",
             "figures_stale",
+            "kpu_list_figures",
             "login_attempts",
             "province_figures",
             "province_voting_day",
