@@ -15,6 +15,7 @@ use sqlx::{PgConnection, PgPool};
 use time::Date;
 
 mod arrivals;
+mod checks;
 mod options;
 mod staged;
 mod stream;
@@ -230,7 +231,7 @@ pub async fn import(
         .execute(&mut *tx)
         .await?;
     stages.done("parse and copy");
-    staged::check_staged(
+    checks::check_staged(
         &mut tx,
         place,
         import_id,
