@@ -1,8 +1,8 @@
 //! What is left to do in a place, counted for the home page (`/`) with the definitions the
 //! pages it links to use: `needs_disdukcapil` (the Disdukcapil list), `needs_form` of the
 //! view `voters_with_reasons` (the pindah-memilih worklist), the roll filters' counts
-//! (`roll_figures`),
-//! and `kpu_list_pairs` (the reconciliation page). One set-based query each; TPS readiness
+//! (`roll_figures`), and the reconciliation groups of `kpu_list_pairs` (the reconciliation
+//! page), kept per facility in `kpu_list_figures`. One set-based query each; TPS readiness
 //! and ballots come from `read::summary`, facility totals from `read::figures`.
 
 use sqlx::PgPool;
